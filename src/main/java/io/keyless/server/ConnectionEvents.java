@@ -1,0 +1,80 @@
+package io.keyless.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+
+/**
+ * Logs what happens to a connection: the handshake's outcome, the client's certificate, errors and the close.
+ * Sits last in the pipeline, where every exception ends up.
+ */
+final class ConnectionEvents extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionEvents.class);
+
+    private boolean handshakeFailed;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                log.debug("connection peer={} handshake ok client={}", ctx.channel().remoteAddress(),
+                        clientName(ctx));
+            } else {
+                // Rejected clients are worth seeing at the default level: a wrong CA or an expired certificate
+                // on an edge shows up here first.
+                handshakeFailed = true;
+                log.info("connection peer={} handshake failed reason=\"{}\"", ctx.channel().remoteAddress(),
+                        reason(handshake.cause()));
+            }
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (handshakeFailed) {
+            // Already logged as the handshake's failure; TLS closes the connection itself.
+            return;
+        }
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            log.info("connection peer={} tls error reason=\"{}\"", ctx.channel().remoteAddress(), reason(cause));
+        } else {
+            log.warn("connection peer={} closed after an unexpected error", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        log.debug("connection peer={} closed", ctx.channel().remoteAddress());
+        ctx.fireChannelInactive();
+    }
+
+    private static String clientName(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return ((X509Certificate) chain[0]).getSubjectX500Principal().getName();
+        } catch (SSLPeerUnverifiedException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static String reason(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return (message == null ? root.getClass().getSimpleName() : message).replace('"', '\'');
+    }
+}

@@ -1,0 +1,40 @@
+package io.keyless.server;
+
+import io.netty.channel.ChannelFutureListener;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts requests received and not yet answered, across all connections, so that a graceful stop can wait for
+ * them. A request counts from the moment it is decoded until its response's write has completed or failed.
+ */
+final class InFlightRequests {
+    private final LongAdder count = new LongAdder();
+
+    /** Ends a request's count when the write of its response completes. */
+    final ChannelFutureListener onWritten = future -> count.decrement();
+
+    void started() {
+        count.increment();
+    }
+
+    /** Ends a request's count when its response will never be written. */
+    void abandoned() {
+        count.decrement();
+    }
+
+    long current() {
+        return count.sum();
+    }
+
+    /** Waits until no request is in flight or the time is up; returns how many are still in flight. */
+    long awaitNone(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long remaining;
+        while ((remaining = count.sum()) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return remaining;
+    }
+}

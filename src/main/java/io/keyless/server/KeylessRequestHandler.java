@@ -1,0 +1,154 @@
+package io.keyless.server;
+
+import io.keyless.keys.LoadedKey;
+import io.keyless.protocol.KeylessError;
+import io.keyless.protocol.KeylessOpcode;
+import io.keyless.protocol.KeylessProtocolException;
+import io.keyless.protocol.KeylessRequest;
+import io.keyless.protocol.KeylessResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Answers one connection's requests: protocol errors and pings at once on the event loop, key operations on a
+ * worker thread, each response written as soon as it is ready, whatever the order the requests came in.
+ */
+final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(KeylessRequestHandler.class);
+
+    private final RequestServices services;
+    private ResponseWriter writer;
+
+    KeylessRequestHandler(RequestServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        writer = new ResponseWriter(ctx, services.inFlight().onWritten);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof KeylessRequest)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        KeylessRequest request = (KeylessRequest) msg;
+        long start = System.nanoTime();
+        services.inFlight().started();
+        try {
+            dispatch(ctx, request, services.accessLog().start(ctx.channel(), request, start));
+        } finally {
+            request.release();
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, KeylessRequest request, AccessLog.Entry entry) {
+        KeylessProtocolException failure = request.failure();
+        if (failure != null) {
+            respondWithError(request.id(), failure, entry);
+            return;
+        }
+
+        KeylessOpcode opcode = request.opcode();
+        if (opcode == KeylessOpcode.PING) {
+            ByteBuf echo = request.payload();
+            if (echo.readableBytes() > KeylessResponse.MAX_PAYLOAD_LENGTH) {
+                respondWithError(request.id(), new KeylessProtocolException(KeylessError.FORMAT_ERROR,
+                        "ping payload too long to echo"), entry);
+                return;
+            }
+            respond(KeylessResponse.pong(request.id(), echo.retainedSlice()), entry, null);
+            return;
+        }
+
+        LoadedKey key = services.keys().get().find(request.ski(), request.digest());
+        if (key == null) {
+            respondWithError(request.id(), new KeylessProtocolException(KeylessError.KEY_NOT_FOUND,
+                    "no such key"), entry);
+            return;
+        }
+        if (entry != null) {
+            entry.key(key);
+        }
+
+        // The one copy of the payload: JCA takes arrays.
+        byte[] input = ByteBufUtil.getBytes(request.payload());
+        services.workers().submit(new Operation(ctx.executor(), request.id(), opcode, key, input, entry));
+    }
+
+    private void respond(KeylessResponse response, AccessLog.Entry entry, String reason) {
+        writer.write(response);
+        if (entry != null) {
+            KeylessError error = response.error();
+            entry.finish(error == null ? "OK" : error.name(), reason);
+        }
+    }
+
+    private void respondWithError(int id, KeylessProtocolException failure, AccessLog.Entry entry) {
+        respond(KeylessResponse.error(id, failure.error()), entry, failure.getMessage());
+    }
+
+    /** One private-key operation, run on a worker and answered on the connection's event loop. */
+    private final class Operation implements WorkerPool.Task {
+        private final EventExecutor eventLoop;
+        private final int id;
+        private final KeylessOpcode opcode;
+        private final LoadedKey key;
+        private final byte[] input;
+        private final AccessLog.Entry entry;
+
+        Operation(EventExecutor eventLoop, int id, KeylessOpcode opcode, LoadedKey key, byte[] input,
+                  AccessLog.Entry entry) {
+            this.eventLoop = eventLoop;
+            this.id = id;
+            this.opcode = opcode;
+            this.key = key;
+            this.input = input;
+            this.entry = entry;
+        }
+
+        @Override
+        public void run() {
+            KeylessResponse response;
+            String reason = null;
+            try {
+                byte[] result = services.operations().perform(opcode, key, input);
+                response = KeylessResponse.success(id, Unpooled.wrappedBuffer(result));
+            } catch (KeylessProtocolException e) {
+                response = KeylessResponse.error(id, e.error());
+                reason = e.getMessage();
+            } catch (RuntimeException e) {
+                log.warn("operation failed key={} op={} id={}", key.file().getFileName(), opcode,
+                        Integer.toUnsignedString(id), e);
+                response = KeylessResponse.error(id, KeylessError.INTERNAL_ERROR);
+                reason = e.toString();
+            }
+            answer(response, reason);
+        }
+
+        @Override
+        public void rejected() {
+            answer(KeylessResponse.error(id, KeylessError.INTERNAL_ERROR), "worker queue full");
+        }
+
+        private void answer(KeylessResponse response, String reason) {
+            try {
+                eventLoop.execute(() -> respond(response, entry, reason));
+            } catch (RejectedExecutionException e) {
+                // The event loop has stopped: the connection is gone and nobody will read this answer.
+                response.release();
+                services.inFlight().abandoned();
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.keyless.server;
+
+import io.keyless.crypto.KeyOperations;
+import io.keyless.keys.KeyDirectory;
+import io.keyless.keys.KeyFileException;
+import io.keyless.keys.KeyIndex;
+import io.keyless.keys.KeyLoadException;
+import io.keyless.keys.KeyType;
+import io.keyless.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running key server: a TLS listener, its event loops, the worker threads and the keys being served. Owns all of
+ * them and releases each exactly once, in {@link #close()}.
+ */
+public final class KeylessServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KeylessServer.class);
+
+    private final ServerConfig config;
+    private final AtomicReference<KeyIndex> keys;
+    private final WorkerPool workers;
+    private final InFlightRequests inFlight;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup io;
+    private final ChannelGroup channels;
+    private final Channel listener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object reloadLock = new Object();
+
+    private KeylessServer(ServerConfig config, AtomicReference<KeyIndex> keys, WorkerPool workers,
+                          InFlightRequests inFlight, EventLoopGroup acceptor, EventLoopGroup io,
+                          ChannelGroup channels, Channel listener) {
+        this.config = config;
+        this.keys = keys;
+        this.workers = workers;
+        this.inFlight = inFlight;
+        this.acceptor = acceptor;
+        this.io = io;
+        this.channels = channels;
+        this.listener = listener;
+    }
+
+    /**
+     * Checks the configuration, loads the keys and starts listening.
+     *
+     * @throws StartupException naming every unusable file, or the address that cannot be listened on
+     */
+    public static KeylessServer start(ServerConfig config) throws StartupException {
+        ServerSetup setup = ServerSetup.prepare(config);
+        log.info("tls implementation={} protocol={} suites={}", setup.tlsImplementation(), ServerTls.PROTOCOL,
+                String.join(",", setup.cipherSuites()));
+        log.info("keys loaded count={} rsa={} ec={} dir={} millis={}", setup.keys().size(),
+                setup.keys().count(KeyType.RSA), setup.keys().count(KeyType.EC), config.keyDirectory(),
+                setup.keyLoadTime().toMillis());
+
+        Transport transport = Transport.choose(config.forceNio());
+        if (transport == Transport.EPOLL || config.forceNio()) {
+            log.info("transport={}", transport);
+        } else {
+            log.info("transport={} epoll_unavailable=\"{}\"", transport, Transport.epollUnavailabilityCause());
+        }
+
+        KeyOperations operations = new KeyOperations(null, null);
+        log.info("crypto {} workers={} max_queued={}", operations.describe(), config.workers(), config.maxQueued());
+
+        AtomicReference<KeyIndex> keys = new AtomicReference<>(setup.keys());
+        WorkerPool workers = new WorkerPool(config.workers(), config.maxQueued());
+        InFlightRequests inFlight = new InFlightRequests();
+        RequestServices services = new RequestServices(keys, operations, workers, inFlight,
+                new AccessLog(config.accessLog()));
+        EventLoopGroup acceptor = transport.newGroup(1, "keyless-accept");
+        EventLoopGroup io = transport.newGroup(Runtime.getRuntime().availableProcessors(), "keyless-io");
+        ChannelGroup channels = new DefaultChannelGroup("keyless-connections", GlobalEventExecutor.INSTANCE);
+
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, io)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new KeylessChannelInitializer(setup.sslContext(), services, channels));
+        InetSocketAddress address = config.address() == null
+                ? new InetSocketAddress(config.port())
+                : new InetSocketAddress(config.address(), config.port());
+        Channel listener;
+        try {
+            listener = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdown(acceptor, io, workers);
+            throw new StartupException("cannot listen on " + describe(address) + ": " + e.getMessage());
+        }
+
+        KeylessServer server = new KeylessServer(config, keys, workers, inFlight, acceptor, io, channels, listener);
+        log.info("listening address={}", describe(server.localAddress()));
+        return server;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The keys being served now. */
+    public KeyIndex keys() {
+        return keys.get();
+    }
+
+    /** Requests received and not yet answered. */
+    public long inFlight() {
+        return inFlight.current();
+    }
+
+    /**
+     * Loads the key directory again and serves the new set, all at once; if any file is bad the old keys stay.
+     * Requests already in progress finish with the key they found.
+     *
+     * @throws KeyLoadException naming the bad files; the old keys are still served
+     */
+    public KeyIndex reloadKeys() throws KeyLoadException {
+        synchronized (reloadLock) {
+            long start = System.nanoTime();
+            KeyIndex fresh;
+            try {
+                fresh = KeyDirectory.load(config.keyDirectory());
+            } catch (KeyLoadException e) {
+                for (KeyFileException problem : e.problems()) {
+                    log.error("reload failed file={} reason=\"{}\"", problem.file(), problem.reason());
+                }
+                log.error("reload failed; still serving the {} keys loaded before", keys.get().size());
+                throw e;
+            }
+            KeyIndex previous = keys.getAndSet(fresh);
+            log.info("keys reloaded count={} previously={} dir={} millis={}", fresh.size(), previous.size(),
+                    config.keyDirectory(), (System.nanoTime() - start) / 1_000_000);
+            return fresh;
+        }
+    }
+
+    /**
+     * Stops gracefully: stops accepting connections and reading requests, waits up to the configured grace for
+     * requests already received to be answered, then closes every connection and stops all threads.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Duration grace = config.shutdownGrace();
+        log.info("stopping connections={} in_flight={} grace_ms={}", channels.size(), inFlight.current(),
+                grace.toMillis());
+        listener.close().syncUninterruptibly();
+        for (Channel channel : channels) {
+            channel.config().setAutoRead(false);
+        }
+        try {
+            long left = inFlight.awaitNone(grace);
+            if (left > 0) {
+                log.warn("stopping with requests unanswered in_flight={} after grace_ms={}", left, grace.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channels.close().awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
+        shutdown(acceptor, io, workers);
+        log.info("stopped");
+    }
+
+    private static void shutdown(EventLoopGroup acceptor, EventLoopGroup io, WorkerPool workers) {
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        try {
+            workers.shutdown(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acceptor.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        io.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private static String describe(InetSocketAddress address) {
+        String host = address.getAddress().isAnyLocalAddress() ? "*" : address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,205 @@
+package io.keyless.server;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link KeylessServer} needs to start, as the command line or a test gives it.
+ */
+public final class ServerConfig {
+    /** The reference server's port. */
+    public static final int DEFAULT_PORT = 2407;
+
+    /** How many private-key operations may wait for a worker before new ones are refused. */
+    public static final int DEFAULT_MAX_QUEUED = 65536;
+
+    /** How long a stop waits for requests already received before it closes their connections. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    /** Which TLS implementation to use. */
+    public enum TlsImplementation {
+        /** BoringSSL through netty-tcnative when it loads, else the JDK's. */
+        AUTO,
+        OPENSSL,
+        JDK
+    }
+
+    private final InetAddress address;
+    private final int port;
+    private final Path caFile;
+    private final Path serverCert;
+    private final Path serverKey;
+    private final Path keyDirectory;
+    private final int workers;
+    private final int maxQueued;
+    private final boolean accessLog;
+    private final TlsImplementation tls;
+    private final boolean forceNio;
+    private final Duration shutdownGrace;
+
+    private ServerConfig(Builder builder) {
+        this.address = builder.address;
+        this.port = builder.port;
+        this.caFile = Objects.requireNonNull(builder.caFile, "caFile");
+        this.serverCert = Objects.requireNonNull(builder.serverCert, "serverCert");
+        this.serverKey = Objects.requireNonNull(builder.serverKey, "serverKey");
+        this.keyDirectory = Objects.requireNonNull(builder.keyDirectory, "keyDirectory");
+        this.workers = builder.workers;
+        this.maxQueued = builder.maxQueued;
+        this.accessLog = builder.accessLog;
+        this.tls = builder.tls;
+        this.forceNio = builder.forceNio;
+        this.shutdownGrace = builder.shutdownGrace;
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+        }
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("maxQueued must be at least 1, not " + maxQueued);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The address to listen on, or {@code null} for every interface. */
+    public InetAddress address() {
+        return address;
+    }
+
+    /** The port to listen on; 0 picks a free one. */
+    public int port() {
+        return port;
+    }
+
+    public Path caFile() {
+        return caFile;
+    }
+
+    public Path serverCert() {
+        return serverCert;
+    }
+
+    public Path serverKey() {
+        return serverKey;
+    }
+
+    public Path keyDirectory() {
+        return keyDirectory;
+    }
+
+    /** Threads running private-key operations. */
+    public int workers() {
+        return workers;
+    }
+
+    public int maxQueued() {
+        return maxQueued;
+    }
+
+    /** Whether every request is written to the access log. */
+    public boolean accessLog() {
+        return accessLog;
+    }
+
+    public TlsImplementation tls() {
+        return tls;
+    }
+
+    /** Whether to use Java NIO even where epoll is available. */
+    public boolean forceNio() {
+        return forceNio;
+    }
+
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /** Collects the settings of a {@link ServerConfig}; the four files are required. */
+    public static final class Builder {
+        private InetAddress address;
+        private int port = DEFAULT_PORT;
+        private Path caFile;
+        private Path serverCert;
+        private Path serverKey;
+        private Path keyDirectory;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private int maxQueued = DEFAULT_MAX_QUEUED;
+        private boolean accessLog;
+        private TlsImplementation tls = TlsImplementation.AUTO;
+        private boolean forceNio;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+
+        private Builder() {
+        }
+
+        public Builder address(InetAddress address) {
+            this.address = address;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder caFile(Path caFile) {
+            this.caFile = caFile;
+            return this;
+        }
+
+        public Builder serverCert(Path serverCert) {
+            this.serverCert = serverCert;
+            return this;
+        }
+
+        public Builder serverKey(Path serverKey) {
+            this.serverKey = serverKey;
+            return this;
+        }
+
+        public Builder keyDirectory(Path keyDirectory) {
+            this.keyDirectory = keyDirectory;
+            return this;
+        }
+
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        public Builder maxQueued(int maxQueued) {
+            this.maxQueued = maxQueued;
+            return this;
+        }
+
+        public Builder accessLog(boolean accessLog) {
+            this.accessLog = accessLog;
+            return this;
+        }
+
+        public Builder tls(TlsImplementation tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder forceNio(boolean forceNio) {
+            this.forceNio = forceNio;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.keyless.server;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads that run private-key operations, with a bounded queue in front of them so that overload is answered
+ * at once instead of piling up latency and memory.
+ */
+final class WorkerPool {
+    /** Work that can be told it was refused. */
+    interface Task extends Runnable {
+        /** Called on the submitting thread when the queue is full or the pool has stopped. */
+        void rejected();
+    }
+
+    private final ThreadPoolExecutor executor;
+
+    WorkerPool(int threads, int maxQueued) {
+        // Refusal calls back instead of throwing: under overload every refused request would otherwise pay for an
+        // exception and its stack trace.
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(maxQueued), new DefaultThreadFactory("keyless-worker", true),
+                (task, pool) -> ((Task) task).rejected());
+        executor.prestartAllCoreThreads();
+    }
+
+    void submit(Task task) {
+        executor.execute(task);
+    }
+
+    int threads() {
+        return executor.getCorePoolSize();
+    }
+
+    /** Operations waiting for a thread. */
+    int queued() {
+        return executor.getQueue().size();
+    }
+
+    /** Lets queued work finish for up to {@code wait}, then interrupts what still runs. */
+    void shutdown(Duration wait) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            executor.shutdownNow();
+        }
+    }
+}

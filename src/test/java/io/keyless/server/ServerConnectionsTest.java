@@ -1,0 +1,220 @@
+package io.keyless.server;
+
+import io.keyless.client.KeylessClient;
+import io.keyless.client.KeylessConnection;
+import io.keyless.keys.LoadedKey;
+import io.keyless.protocol.KeylessError;
+import io.keyless.protocol.KeylessOpcode;
+import io.keyless.protocol.KeylessRequest;
+import io.keyless.protocol.KeylessResponse;
+import io.keyless.testing.LogCapture;
+import io.keyless.testing.Samples;
+import io.keyless.testing.Signatures;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.ssl.SslProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.keyless.server.RunningServer.await;
+import static io.keyless.testing.OpenSslCli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Many requests, many connections, and clients that must not get in. */
+class ServerConnectionsTest {
+    @TempDir
+    static Path otherPki;
+
+    private static RunningServer running;
+    private static LoadedKey rsa;
+    private static LoadedKey ec;
+    private static PublicKey ecPublic;
+
+    @BeforeAll
+    static void start() throws Exception {
+        running = RunningServer.start(Samples.server().build());
+        rsa = Samples.rsaKey();
+        ec = Samples.ecKey();
+        ecPublic = Samples.ecPublicKey();
+
+        // A CA the server does not trust, and a client certificate it signed.
+        run(otherPki, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "ca.key", "-subj", "/CN=stranger CA", "-days", "1", "-out", "ca.pem");
+        run(otherPki, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "client.key", "-subj", "/CN=stranger", "-out", "client.csr");
+        run(otherPki, "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "7",
+                "-days", "1", "-out", "client.pem");
+    }
+
+    @AfterAll
+    static void stop() {
+        running.close();
+    }
+
+    @Test
+    void answersAThousandPipelinedRequestsOnOneConnection() throws Exception {
+        try (KeylessConnection connection = running.connect()) {
+            List<CompletableFuture<KeylessResponse>> responses = new ArrayList<>();
+            List<byte[]> messages = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                byte[] message = ByteBuffer.allocate(4).putInt(i).array();
+                messages.add(message);
+                KeylessRequest.Builder request = switch (i % 3) {
+                    case 0 -> KeylessRequest.builder(KeylessOpcode.PING).payload(message);
+                    case 1 -> KeylessRequest.builder(KeylessOpcode.ECDSA_SIGN_SHA256).ski(ec.ski())
+                            .payload(Signatures.hash(KeylessOpcode.ECDSA_SIGN_SHA256.hash(), message));
+                    default -> KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256).digest(rsa.digest())
+                            .payload(Signatures.hash(KeylessOpcode.RSA_SIGN_SHA256.hash(), message));
+                };
+                responses.add(connection.queue(request.id(i).build()));
+            }
+            connection.flush();
+
+            for (int i = 0; i < 1000; i++) {
+                KeylessResponse response = await(responses.get(i));
+                assertThat(response.id()).isEqualTo(i);
+                byte[] payload = ByteBufUtil.getBytes(response.payload());
+                if (i % 3 == 0) {
+                    assertThat(payload).isEqualTo(messages.get(i));
+                } else if (i % 3 == 1) {
+                    assertThat(Signatures.verifies(KeylessOpcode.ECDSA_SIGN_SHA256, ecPublic, messages.get(i),
+                            payload)).isTrue();
+                } else {
+                    assertThat(response.opcode()).isEqualTo(KeylessOpcode.RESPONSE);
+                }
+            }
+            assertThat(connection.pending()).isZero();
+            assertThat(connection.unmatchedResponses()).isZero();
+        }
+    }
+
+    @Test
+    void servesTwentyConnectionsAtOnce() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<Integer>> answered = new ArrayList<>();
+            for (int c = 0; c < 20; c++) {
+                answered.add(clients.submit(() -> {
+                    try (KeylessConnection connection = running.connect()) {
+                        List<CompletableFuture<KeylessResponse>> responses = new ArrayList<>();
+                        for (int i = 0; i < 50; i++) {
+                            responses.add(connection.send(KeylessRequest.builder(KeylessOpcode.ECDSA_SIGN_SHA256)
+                                    .digest(ec.digest()).payload(new byte[32])));
+                        }
+                        int ok = 0;
+                        for (CompletableFuture<KeylessResponse> response : responses) {
+                            ok += await(response).opcode() == KeylessOpcode.RESPONSE ? 1 : 0;
+                        }
+                        return ok;
+                    }
+                }));
+            }
+            for (Future<Integer> count : answered) {
+                assertThat(count.get()).isEqualTo(50);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void refusesAClientWithoutCertificate() throws Exception {
+        try (KeylessClient anonymous = KeylessClient.builder().trustedCa(Samples.SERVER_CA).build();
+             LogCapture log = LogCapture.of(ConnectionEvents.class)) {
+            assertThatThrownBy(() -> anonymous.connect("127.0.0.1", running.port()))
+                    .isInstanceOf(SSLException.class);
+            awaitLine(log, "handshake failed");
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void refusesAClientCertificateFromAnotherCa() throws Exception {
+        try (KeylessClient stranger = KeylessClient.builder()
+                .clientCertificate(otherPki.resolve("client.pem"), otherPki.resolve("client.key"))
+                .trustedCa(Samples.SERVER_CA).build();
+             LogCapture log = LogCapture.of(ConnectionEvents.class)) {
+            assertThatThrownBy(() -> stranger.connect("127.0.0.1", running.port()))
+                    .isInstanceOf(SSLException.class);
+            awaitLine(log, "handshake failed reason=\"unable to find valid certification path");
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void refusesTls11() throws Exception {
+        try (KeylessClient old = Samples.client().provider(SslProvider.OPENSSL).protocols("TLSv1.1").build()) {
+            assertThatThrownBy(() -> old.connect("127.0.0.1", running.port())).isInstanceOf(SSLException.class);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void negotiatesTls12WithAClientOfferingTls13Too() throws Exception {
+        try (KeylessClient modern = Samples.client().protocols("TLSv1.3", "TLSv1.2").build();
+             KeylessConnection connection = modern.connect("127.0.0.1", running.port())) {
+            assertThat(connection.session().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(connection.session().getCipherSuite()).startsWith("TLS_ECDHE_ECDSA_WITH_");
+        }
+    }
+
+    @Test
+    void acceptsTheRsaClientCertificate() throws Exception {
+        try (KeylessClient client = Samples.client().clientCertificate(Samples.CLIENT_RSA_CERT,
+                Samples.CLIENT_RSA_KEY).build();
+             KeylessConnection connection = client.connect("127.0.0.1", running.port())) {
+            assertThat(await(connection.send(KeylessRequest.builder(KeylessOpcode.PING))).opcode())
+                    .isEqualTo(KeylessOpcode.PONG);
+        }
+    }
+
+    @Test
+    void answersInternalErrorWhenTheWorkQueueIsFull() throws Exception {
+        try (RunningServer small = RunningServer.start(Samples.server().workers(1).maxQueued(1).build());
+             KeylessConnection connection = small.connect()) {
+            List<CompletableFuture<KeylessResponse>> responses = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                responses.add(connection.queue(KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256)
+                        .id(i).ski(rsa.ski()).payload(new byte[32]).build()));
+            }
+            connection.flush();
+
+            int refused = 0;
+            for (CompletableFuture<KeylessResponse> response : responses) {
+                KeylessResponse answer = await(response);
+                if (answer.opcode() == KeylessOpcode.ERROR) {
+                    assertThat(answer.error()).isEqualTo(KeylessError.INTERNAL_ERROR);
+                    refused++;
+                }
+            }
+            assertThat(refused).isPositive().isLessThan(200);
+        }
+    }
+
+    private static void assertStillServing() throws Exception {
+        try (KeylessConnection connection = running.connect()) {
+            assertThat(await(connection.send(KeylessRequest.builder(KeylessOpcode.PING))).opcode())
+                    .isEqualTo(KeylessOpcode.PONG);
+        }
+    }
+
+    private static void awaitLine(LogCapture log, String text) throws InterruptedException {
+        for (int i = 0; i < 200 && log.lines().stream().noneMatch(line -> line.contains(text)); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(log.lines()).anyMatch(line -> line.startsWith("INFO") && line.contains(text));
+    }
+}
