@@ -9,6 +9,7 @@ import io.keyless.keys.KeyType;
 import io.keyless.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -69,9 +70,9 @@ public final class KeylessServer implements AutoCloseable {
 
         Transport transport = Transport.choose(config.forceNio());
         if (transport == Transport.EPOLL || config.forceNio()) {
-            log.info("transport={}", transport);
+            log.info("transport kind={}", transport);
         } else {
-            log.info("transport={} epoll_unavailable=\"{}\"", transport, Transport.epollUnavailabilityCause());
+            log.info("transport kind={} epoll_unavailable=\"{}\"", transport, Transport.epollUnavailabilityCause());
         }
 
         KeyOperations operations = new KeyOperations(null, null);
@@ -96,13 +97,12 @@ public final class KeylessServer implements AutoCloseable {
         InetSocketAddress address = config.address() == null
                 ? new InetSocketAddress(config.port())
                 : new InetSocketAddress(config.address(), config.port());
-        Channel listener;
-        try {
-            listener = bootstrap.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             shutdown(acceptor, io, workers);
-            throw new StartupException("cannot listen on " + describe(address) + ": " + e.getMessage());
+            throw new StartupException("cannot listen on " + describe(address) + ": " + bound.cause().getMessage());
         }
+        Channel listener = bound.channel();
 
         KeylessServer server = new KeylessServer(config, keys, workers, inFlight, acceptor, io, channels, listener);
         log.info("listening address={}", describe(server.localAddress()));
