@@ -31,9 +31,12 @@ public final class KeylessConnection implements AutoCloseable {
         return ids.incrementAndGet();
     }
 
-    /** Sends a request built with a fresh id. */
+    /** Sends a request, under a fresh id unless the builder was given one. */
     public CompletableFuture<KeylessResponse> send(KeylessRequest.Builder request) {
-        return send(request.id(nextId()).build());
+        if (!request.hasId()) {
+            request.id(nextId());
+        }
+        return send(request.build());
     }
 
     /** Sends a request under the id it carries, which must not be in flight already. */

@@ -165,7 +165,7 @@ public final class KeylessRequest implements ReferenceCounted {
     /** Builds a request as a client sends it. */
     public static final class Builder {
         private final byte opcode;
-        private int id;
+        private Integer id;
         private byte[] digest;
         private byte[] ski;
         private byte[] serverName;
@@ -179,6 +179,11 @@ public final class KeylessRequest implements ReferenceCounted {
         public Builder id(int id) {
             this.id = id;
             return this;
+        }
+
+        /** Whether {@link #id(int)} was called; a request built without one has id 0. */
+        public boolean hasId() {
+            return id != null;
         }
 
         public Builder digest(byte[] digest) {
@@ -208,7 +213,7 @@ public final class KeylessRequest implements ReferenceCounted {
 
         public KeylessRequest build() {
             ByteBuf content = Unpooled.wrappedBuffer(payload);
-            return new KeylessRequest(id, opcode, content, wrap(digest), wrap(ski), wrap(serverName), wrap(clientIp),
+            return new KeylessRequest(id == null ? 0 : id, opcode, content, wrap(digest), wrap(ski), wrap(serverName), wrap(clientIp),
                     content);
         }
 

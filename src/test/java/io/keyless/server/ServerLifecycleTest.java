@@ -2,6 +2,7 @@ package io.keyless.server;
 
 import io.keyless.client.KeylessConnection;
 import io.keyless.keys.KeyLoadException;
+import io.keyless.keys.KeyType;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
@@ -174,7 +175,7 @@ class ServerLifecycleTest {
     }
 
     private static KeylessResponse sign(KeylessConnection connection, LoadedKey key) {
-        KeylessOpcode opcode = key.type() == io.keyless.keys.KeyType.RSA
+        KeylessOpcode opcode = key.type() == KeyType.RSA
                 ? KeylessOpcode.RSA_SIGN_SHA256 : KeylessOpcode.ECDSA_SIGN_SHA256;
         return await(connection.send(KeylessRequest.builder(opcode).ski(key.ski()).payload(new byte[32])));
     }

@@ -1,0 +1,253 @@
+package io.keyless.cli;
+
+import io.keyless.keys.KeyLoadException;
+import io.keyless.server.KeylessServer;
+import io.keyless.server.ServerConfig;
+import io.keyless.server.ServerSetup;
+import io.keyless.server.StartupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The {@code keyless} command: the reference server's flags with their meaning, on a JVM.
+ */
+@Command(name = "keyless", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpWidth = 100,
+        description = "Keyless SSL key server: signs and decrypts with private keys that never leave this machine, "
+                + "for TLS servers that connect over mutually authenticated TLS 1.2.",
+        footer = "%nExit status: 0 on a clean stop or a good --test, 1 when start-up fails, 2 for a usage error.")
+public final class KeylessCommand implements Callable<Integer> {
+    /** Set by scripts/keyless when it has detached the process for --daemon. */
+    static final String DAEMONIZED_ENV = "KEYLESS_DAEMONIZED";
+
+    /** Set by scripts/keyless to the file to create once the server listens. */
+    static final String READY_FILE_ENV = "KEYLESS_READY_FILE";
+
+    private static final Logger log = LoggerFactory.getLogger(KeylessCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "2407",
+            description = "TCP port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--ip", paramLabel = "ADDRESS",
+            description = "Address of the interface to listen on (default: every interface).")
+    InetAddress ip;
+
+    @Option(names = "--ca-file", paramLabel = "FILE", required = true,
+            description = "PEM CA certificate(s) that client certificates must chain to; no other CA is trusted.")
+    Path caFile;
+
+    @Option(names = "--server-cert", paramLabel = "FILE", required = true,
+            description = "PEM certificate (and chain) the server presents.")
+    Path serverCert;
+
+    @Option(names = "--server-key", paramLabel = "FILE", required = true,
+            description = "PEM private key of --server-cert.")
+    Path serverKey;
+
+    @Option(names = "--private-key-directory", paramLabel = "DIR", required = true,
+            description = "Directory of PEM private keys to serve; every file ending in .key is loaded.")
+    Path keyDirectory;
+
+    @Option(names = "--silent", description = "Log nothing; fatal start-up errors still go to stderr.")
+    boolean silent;
+
+    @Option(names = "--verbose", description = "Write an access log line for every request.")
+    boolean verbose;
+
+    @Option(names = "--num-workers", paramLabel = "N",
+            description = "Threads for private-key operations (default: the number of CPUs).")
+    Integer workers;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Write the process id here once listening; removed on a clean stop.")
+    Path pidFile;
+
+    @Option(names = "--test", description = "Run the start-up checks, print what was loaded, and exit: 0 good, 1 bad.")
+    boolean test;
+
+    @Option(names = "--user", paramLabel = "USER[:GROUP]",
+            description = "Run as this user (and group); done by scripts/keyless when started as root.")
+    String user;
+
+    @Option(names = "--daemon", description = "Detach and print the process id; done by scripts/keyless.")
+    boolean daemon;
+
+    @Option(names = "--syslog", description = "Send log lines to syslog (UDP 127.0.0.1:514, facility daemon).")
+    boolean syslog;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (workers != null && workers < 1) {
+            throw new ParameterException(spec.commandLine(), "--num-workers must be at least 1");
+        }
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535");
+        }
+        LogSetup.apply(silent, verbose, syslog);
+
+        List<String> problems = new ArrayList<>();
+        checkReadable("--ca-file", caFile, false, problems);
+        checkReadable("--server-cert", serverCert, false, problems);
+        checkReadable("--server-key", serverKey, false, problems);
+        checkReadable("--private-key-directory", keyDirectory, true, problems);
+        PidFile pid = pidFile == null ? null : new PidFile(pidFile);
+        if (pid != null && pid.problem() != null) {
+            problems.add("--pid-file " + pidFile + ": " + pid.problem());
+        }
+        String userProblem = UserCheck.problem(user);
+        if (userProblem != null) {
+            problems.add(userProblem);
+        }
+        if (!problems.isEmpty()) {
+            return fail(err, problems);
+        }
+        if (daemon && System.getenv(DAEMONIZED_ENV) == null && !test) {
+            log.warn("--daemon needs scripts/keyless to detach the process; running in the foreground");
+        }
+
+        ServerConfig config = config();
+        return test ? check(config, out, err) : serve(config, pid, err);
+    }
+
+    private ServerConfig config() {
+        ServerConfig.Builder builder = ServerConfig.builder()
+                .address(ip)
+                .port(port)
+                .caFile(caFile)
+                .serverCert(serverCert)
+                .serverKey(serverKey)
+                .keyDirectory(keyDirectory)
+                .accessLog(verbose);
+        if (workers != null) {
+            builder.workers(workers);
+        }
+        return builder.build();
+    }
+
+    private static int check(ServerConfig config, PrintWriter out, PrintWriter err) {
+        try {
+            TestReport.print(out, config, ServerSetup.prepare(config));
+            out.flush();
+            return 0;
+        } catch (StartupException e) {
+            return fail(err, e.problems());
+        }
+    }
+
+    private int serve(ServerConfig config, PidFile pid, PrintWriter err) {
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        AtomicInteger stopSignals = new AtomicInteger();
+        AtomicReference<KeylessServer> running = new AtomicReference<>();
+        long self = ProcessHandle.current().pid();
+        Signals.onStop(() -> {
+            if (stopSignals.incrementAndGet() > 1) {
+                log.warn("second stop signal; exiting without waiting for requests in flight");
+                if (pid != null) {
+                    pid.delete(self);
+                }
+                Runtime.getRuntime().halt(1);
+            }
+            stopRequested.countDown();
+        });
+        ExecutorService reloads = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "keyless-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Signals.onReload(() -> reloads.execute(() -> reload(running.get())));
+
+        KeylessServer server;
+        try {
+            server = KeylessServer.start(config);
+        } catch (StartupException e) {
+            return fail(err, e.problems());
+        }
+        running.set(server);
+        try {
+            if (pid != null) {
+                pid.write(self);
+            }
+            String ready = System.getenv(READY_FILE_ENV);
+            if (ready != null) {
+                Files.writeString(Path.of(ready), self + "\n");
+            }
+        } catch (IOException e) {
+            server.close();
+            return fail(err, List.of("--pid-file " + pidFile + ": cannot write: " + e.getMessage()));
+        }
+        if (daemon && System.getenv(DAEMONIZED_ENV) != null) {
+            log.info("detached pid={} logs={}", self, syslog ? "syslog" : "none (add --syslog to keep them)");
+            LogSetup.detachConsole();
+        }
+
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
+        if (pid != null) {
+            pid.delete(self);
+        }
+        return 0;
+    }
+
+    private static void reload(KeylessServer server) {
+        if (server == null) {
+            log.warn("reload ignored: the server is still starting");
+            return;
+        }
+        try {
+            server.reloadKeys();
+        } catch (KeyLoadException e) {
+            // The server has logged every bad file and kept its keys.
+        }
+    }
+
+    private static void checkReadable(String flag, Path path, boolean directory, List<String> problems) {
+        String problem;
+        if (!Files.exists(path)) {
+            problem = directory ? "no such directory" : "no such file";
+        } else if (directory != Files.isDirectory(path)) {
+            problem = directory ? "is not a directory" : "is a directory, not a file";
+        } else if (!Files.isReadable(path)) {
+            problem = "permission denied";
+        } else {
+            return;
+        }
+        problems.add(flag + " " + path + ": " + problem);
+    }
+
+    private static int fail(PrintWriter err, List<String> problems) {
+        for (String problem : problems) {
+            err.println("keyless: " + problem);
+        }
+        err.flush();
+        return 1;
+    }
+}

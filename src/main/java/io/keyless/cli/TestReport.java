@@ -1,0 +1,41 @@
+package io.keyless.cli;
+
+import io.keyless.keys.KeyIdentifiers;
+import io.keyless.keys.KeyType;
+import io.keyless.keys.LoadedKey;
+import io.keyless.server.ServerConfig;
+import io.keyless.server.ServerSetup;
+
+import java.io.PrintWriter;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+
+/** What {@code --test} prints when the configuration is good: everything start-up read, one line each. */
+final class TestReport {
+    private TestReport() {
+    }
+
+    static void print(PrintWriter out, ServerConfig config, ServerSetup setup) {
+        out.printf("tls: %s, %s, suites %s%n", setup.tlsImplementation(), "TLSv1.2",
+                String.join(",", setup.cipherSuites()));
+        out.printf("server certificate: %s %s%n", config.serverCert(), describe(setup.serverCertificate()));
+        for (X509Certificate ca : setup.clientCas()) {
+            out.printf("client CA: %s %s%n", config.caFile(), describe(ca));
+        }
+        out.printf("keys: %d from %s (%d RSA, %d EC) in %d ms%n", setup.keys().size(), config.keyDirectory(),
+                setup.keys().count(KeyType.RSA), setup.keys().count(KeyType.EC), setup.keyLoadTime().toMillis());
+        for (LoadedKey key : setup.keys().keys()) {
+            out.printf("key: %s %s ski=%s digest=%s%n", key.file(), key.describe(), KeyIdentifiers.hex(key.ski()),
+                    KeyIdentifiers.hex(key.digest()));
+        }
+        out.printf("listen: %s:%d, %d workers (not bound by --test)%n",
+                config.address() == null ? "*" : config.address().getHostAddress(), config.port(), config.workers());
+        out.println("configuration OK");
+    }
+
+    private static String describe(X509Certificate certificate) {
+        Instant expires = certificate.getNotAfter().toInstant();
+        String status = Instant.now().isAfter(expires) ? " EXPIRED" : "";
+        return "subject=\"" + certificate.getSubjectX500Principal().getName() + "\" expires=" + expires + status;
+    }
+}
