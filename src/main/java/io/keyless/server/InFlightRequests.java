@@ -8,15 +8,18 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts requests received and not yet answered, across all connections, so that a graceful stop can wait for
  * them. A request counts from the moment it is decoded until its response's write has completed or failed.
+ * Also counts every request ever received.
  */
 final class InFlightRequests {
     private final LongAdder count = new LongAdder();
+    private final LongAdder received = new LongAdder();
 
     /** Ends a request's count when the write of its response completes. */
     final ChannelFutureListener onWritten = future -> count.decrement();
 
     void started() {
         count.increment();
+        received.increment();
     }
 
     /** Ends a request's count when its response will never be written. */
@@ -26,6 +29,11 @@ final class InFlightRequests {
 
     long current() {
         return count.sum();
+    }
+
+    /** Every request decoded since the server started. */
+    long received() {
+        return received.sum();
     }
 
     /** Waits until no request is in flight or the time is up; returns how many are still in flight. */

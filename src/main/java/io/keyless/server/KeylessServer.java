@@ -123,6 +123,11 @@ public final class KeylessServer implements AutoCloseable {
         return inFlight.current();
     }
 
+    /** Requests received since the server started, answered or not. */
+    public long requestsReceived() {
+        return inFlight.received();
+    }
+
     /**
      * Loads the key directory again and serves the new set, all at once; if any file is bad the old keys stay.
      * Requests already in progress finish with the key they found.

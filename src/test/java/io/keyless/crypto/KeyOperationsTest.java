@@ -188,6 +188,15 @@ class KeyOperationsTest {
     }
 
     @Test
+    void answersReadErrorWhenTheProviderCannotUseTheKey() {
+        KeyOperations refusing = new KeyOperations(new KeyRefusingProvider(), null);
+
+        assertThatThrownBy(() -> refusing.perform(KeylessOpcode.RSA_SIGN_SHA256, keys.get("rsa-2048"), new byte[32]))
+                .isInstanceOfSatisfying(KeylessProtocolException.class,
+                        e -> assertThat(e.error()).isEqualTo(KeylessError.READ_ERROR));
+    }
+
+    @Test
     void namesTheProvidersInUse() {
         assertThat(operations.describe()).isEqualTo("rsa=" + providerOf("RSA/ECB/PKCS1Padding") + " ecdsa=SunEC");
     }
