@@ -51,36 +51,56 @@ public final class KeyOperations {
      *         operation fails; READ_ERROR when the provider cannot use the key
      */
     public byte[] perform(KeylessOpcode opcode, LoadedKey key, byte[] payload) throws KeylessProtocolException {
+        check(opcode, key, payload.length);
         try {
             switch (opcode.kind()) {
                 case RSA_DECRYPT:
-                    requireRsa(opcode, key);
-                    requireFitsModulus(key, payload);
                     return rsa(engines.get().pkcs1, Cipher.DECRYPT_MODE, key, payload);
                 case RSA_DECRYPT_RAW:
-                    requireRsa(opcode, key);
-                    requireFitsModulus(key, payload);
                     return leftPad(rsa(engines.get().raw, Cipher.DECRYPT_MODE, key, payload), key.modulusLength());
                 case RSA_SIGN:
-                    requireRsa(opcode, key);
-                    requireHashLength(opcode, payload);
                     // A PKCS#1 v1.5 signature is the private-key "encryption" of the DigestInfo with block type 1
                     // padding; every provider's cipher does that, not every provider has NONEwithRSA.
                     return rsa(engines.get().pkcs1, Cipher.ENCRYPT_MODE, key,
                             DigestInfoPrefix.wrap(opcode.hash(), payload));
                 case ECDSA_SIGN:
-                    if (key.type() != KeyType.EC) {
-                        throw failed(opcode + " needs an EC key, not " + key.describe());
-                    }
-                    requireHashLength(opcode, payload);
                     return ecdsa(engines.get().ecdsa, key, payload);
                 default:
-                    throw new IllegalArgumentException(opcode + " is not a key operation");
+                    throw new IllegalStateException(opcode + " passed the check");
             }
         } catch (InvalidKeyException e) {
             throw new KeylessProtocolException(KeylessError.READ_ERROR, "provider cannot use the key: " + e);
         } catch (BadPaddingException | IllegalBlockSizeException | SignatureException e) {
             throw failed(opcode + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks that an input of {@code payloadLength} bytes fits the opcode and the key, without doing the operation:
+     * cheap enough to run before a request is queued for a worker, so that no worker time or queue memory goes to
+     * a request that must fail.
+     *
+     * @throws KeylessProtocolException CRYPTO_FAILED: the key is of the wrong type, the hash of the wrong length, or
+     *         the ciphertext longer than the modulus
+     * @throws IllegalArgumentException if the opcode needs no key
+     */
+    public static void check(KeylessOpcode opcode, LoadedKey key, int payloadLength)
+            throws KeylessProtocolException {
+        KeyType needed;
+        switch (opcode.kind()) {
+            case RSA_DECRYPT, RSA_DECRYPT_RAW, RSA_SIGN -> needed = KeyType.RSA;
+            case ECDSA_SIGN -> needed = KeyType.EC;
+            default -> throw new IllegalArgumentException(opcode + " is not a key operation");
+        }
+        if (key.type() != needed) {
+            throw failed(opcode + " needs an " + needed + " key, not " + key.describe());
+        }
+        if (opcode.hash() != null && payloadLength != opcode.hash().length()) {
+            throw failed(opcode + " needs a " + opcode.hash().length() + "-byte hash, got " + payloadLength);
+        }
+        if (opcode.hash() == null && payloadLength > key.modulusLength()) {
+            throw failed("ciphertext of " + payloadLength + " bytes is longer than the " + key.modulusLength()
+                    + "-byte modulus");
         }
     }
 
@@ -95,25 +115,6 @@ public final class KeyOperations {
         signature.initSign(key.privateKey());
         signature.update(hash);
         return signature.sign();
-    }
-
-    private static void requireRsa(KeylessOpcode opcode, LoadedKey key) throws KeylessProtocolException {
-        if (key.type() != KeyType.RSA) {
-            throw failed(opcode + " needs an RSA key, not " + key.describe());
-        }
-    }
-
-    private static void requireFitsModulus(LoadedKey key, byte[] ciphertext) throws KeylessProtocolException {
-        if (ciphertext.length > key.modulusLength()) {
-            throw failed("ciphertext of " + ciphertext.length + " bytes is longer than the " + key.modulusLength()
-                    + "-byte modulus");
-        }
-    }
-
-    private static void requireHashLength(KeylessOpcode opcode, byte[] payload) throws KeylessProtocolException {
-        if (payload.length != opcode.hash().length()) {
-            throw failed(opcode + " needs a " + opcode.hash().length() + "-byte hash, got " + payload.length);
-        }
     }
 
     private static byte[] leftPad(byte[] value, int length) {

@@ -1,5 +1,6 @@
 package io.keyless.server;
 
+import io.keyless.crypto.KeyOperations;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
@@ -79,6 +80,13 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
         }
         if (entry != null) {
             entry.key(key);
+        }
+        try {
+            // Refused here rather than on a worker: a request that must fail costs no queue memory or worker time.
+            KeyOperations.check(opcode, key, request.payload().readableBytes());
+        } catch (KeylessProtocolException e) {
+            respondWithError(request.id(), e, entry);
+            return;
         }
 
         // The one copy of the payload: JCA takes arrays.

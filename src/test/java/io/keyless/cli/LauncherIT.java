@@ -34,6 +34,9 @@ class LauncherIT {
                 Integer.toString(port), "--ip", "127.0.0.1"), Map.of())) {
             server.awaitOutput("listening address=127.0.0.1:" + port, Duration.ofSeconds(120));
             assertThat(ping(port)).isEqualTo(KeylessOpcode.PONG);
+            for (int i = 0; i < 500 && !Files.exists(pid); i++) {
+                Thread.sleep(20);
+            }
             assertThat(Files.readString(pid).trim()).isEqualTo(Long.toString(server.pid()));
 
             KeylessProcess.Result kill = runScript(List.of("scripts/kill"));

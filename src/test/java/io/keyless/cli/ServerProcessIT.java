@@ -42,6 +42,7 @@ class ServerProcessIT {
 
         try (KeylessProcess server = KeylessProcess.start(dir, flags)) {
             server.awaitOutput("listening address=127.0.0.1:" + port, START);
+            awaitFile(pid);
 
             assertThat(Files.readString(pid)).isEqualTo(server.pid() + "\n");
             assertThat(ping(port)).isEqualTo(KeylessOpcode.PONG);
@@ -154,15 +155,21 @@ class ServerProcessIT {
         flags.addAll(List.of("--silent", "--pid-file", pid.toString()));
 
         try (KeylessProcess server = KeylessProcess.start(dir, flags)) {
-            for (int i = 0; i < 1500 && !Files.exists(pid); i++) {
-                Thread.sleep(20);
-            }
+            awaitFile(pid);
             assertThat(ping(port)).isEqualTo(KeylessOpcode.PONG);
             server.signal("TERM");
             assertThat(server.waitFor(Duration.ofSeconds(20))).isZero();
             assertThat(server.stdout()).isEmpty();
             assertThat(server.stderr()).isEmpty();
         }
+    }
+
+    /** The pid file appears just after the server says it listens. */
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 1500 && !Files.exists(file); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(file).exists();
     }
 
     private static KeylessOpcode ping(int port) throws Exception {
