@@ -204,6 +204,25 @@ class ServerConnectionsTest {
         }
     }
 
+    @Test
+    void refusesInputsThatCannotFitBeforeTheyReachTheQueue() throws Exception {
+        try (RunningServer small = RunningServer.start(Samples.server().workers(1).maxQueued(1).build());
+             KeylessConnection connection = small.connect()) {
+            List<CompletableFuture<KeylessResponse>> misfits = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                connection.queue(KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA512).id(2 * i).ski(rsa.ski())
+                        .payload(new byte[64]).build());
+                misfits.add(connection.queue(KeylessRequest.builder(KeylessOpcode.RSA_DECRYPT).id(2 * i + 1)
+                        .ski(rsa.ski()).payload(new byte[60000]).build()));
+            }
+            connection.flush();
+
+            for (CompletableFuture<KeylessResponse> misfit : misfits) {
+                assertThat(await(misfit).error()).isEqualTo(KeylessError.CRYPTO_FAILED);
+            }
+        }
+    }
+
     private static void assertStillServing() throws Exception {
         try (KeylessConnection connection = running.connect()) {
             assertThat(await(connection.send(KeylessRequest.builder(KeylessOpcode.PING))).opcode())

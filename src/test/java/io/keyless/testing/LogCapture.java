@@ -3,21 +3,29 @@ package io.keyless.testing;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Collects what one logger (and its children) logs while a test runs. */
+/** Collects what one logger (and its children) logs while a test runs, from any thread. */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Level previousLevel;
+    private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+    private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            lines.add(event.getLevel() + " " + event.getFormattedMessage());
+        }
+    };
 
     private LogCapture(String name, Level level) {
         this.logger = (Logger) LoggerFactory.getLogger(name);
         this.previousLevel = logger.getLevel();
         logger.setLevel(level);
+        appender.setContext(logger.getLoggerContext());
         appender.start();
         logger.addAppender(appender);
     }
@@ -31,13 +39,14 @@ public final class LogCapture implements AutoCloseable {
     }
 
     /** Every event so far as {@code LEVEL message}, with arguments filled in. */
-    public synchronized List<String> lines() {
-        return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    public List<String> lines() {
+        return List.copyOf(lines);
     }
 
     @Override
     public void close() {
         logger.detachAppender(appender);
+        appender.stop();
         logger.setLevel(previousLevel);
     }
 }
