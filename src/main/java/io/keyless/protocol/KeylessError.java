@@ -4,7 +4,7 @@ package io.keyless.protocol;
  * The one-byte payload of an error response (opcode 0xFF).
  */
 public enum KeylessError {
-    /** The operation failed: bad padding, a ciphertext that does not fit, a hash of the wrong length, a wrong key type. */
+    /** The operation failed: bad padding, a ciphertext that does not fit, a wrong hash length or key type. */
     CRYPTO_FAILED(0x01),
     /** No loaded key matches the SKI or digest of the request. */
     KEY_NOT_FOUND(0x02),

@@ -213,8 +213,8 @@ public final class KeylessRequest implements ReferenceCounted {
 
         public KeylessRequest build() {
             ByteBuf content = Unpooled.wrappedBuffer(payload);
-            return new KeylessRequest(id == null ? 0 : id, opcode, content, wrap(digest), wrap(ski), wrap(serverName), wrap(clientIp),
-                    content);
+            return new KeylessRequest(id == null ? 0 : id, opcode, content, wrap(digest), wrap(ski),
+                    wrap(serverName), wrap(clientIp), content);
         }
 
         private static ByteBuf wrap(byte[] bytes) {

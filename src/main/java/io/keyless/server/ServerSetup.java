@@ -19,7 +19,6 @@ import java.util.List;
  */
 public record ServerSetup(SslContext sslContext, String tlsImplementation, List<X509Certificate> serverChain,
                           List<X509Certificate> clientCas, KeyIndex keys, Duration keyLoadTime) {
-
     /**
      * Reads and checks every file the configuration names.
      *

@@ -50,7 +50,8 @@ class KeylessClientCodecTest {
         ByteBuf wire = KeylessRequestEncoder.encode(Unpooled.buffer().alloc(), ping);
         try {
             // header, opcode item, empty payload item
-            assertThat(ByteBufUtil.getBytes(wire)).containsExactly(1, 0, 0, 7, 0, 0, 0, 1, 0x11, 0, 1, 0xF1, 0x12, 0, 0);
+            assertThat(ByteBufUtil.getBytes(wire))
+                    .containsExactly(1, 0, 0, 7, 0, 0, 0, 1, 0x11, 0, 1, 0xF1, 0x12, 0, 0);
         } finally {
             wire.release();
         }
