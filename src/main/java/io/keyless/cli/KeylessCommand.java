@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The {@code keyless} command: the reference server's flags with their meaning, on a JVM.
  */
-@Command(name = "keyless", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "keyless", mixinStandardHelpOptions = true, versionProvider = CommandLines.Version.class,
         sortOptions = false, usageHelpWidth = 100,
         description = "Keyless SSL key server: signs and decrypts with private keys that never leave this machine, "
                 + "for TLS servers that connect over mutually authenticated TLS 1.2.",

@@ -1,0 +1,42 @@
+package io.keyless.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IVersionProvider;
+
+/** What every command of the jar shares: usage errors in one line with exit status 2, and the version. */
+public final class CommandLines {
+    private CommandLines() {
+    }
+
+    /** Runs {@code command} on {@code args} and returns its exit status. */
+    public static int execute(String name, Object command, String... args) {
+        return create(name, command).execute(args);
+    }
+
+    static CommandLine create(String name, Object command) {
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println(name + ": " + e.getMessage());
+            failed.getErr().println("Try '" + name + " --help' for the options.");
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return commandLine;
+    }
+
+    /** The version from the jar's manifest, which Maven writes from the POM. */
+    public static final class Version implements IVersionProvider {
+        static String version() {
+            String version = Version.class.getPackage().getImplementationVersion();
+            return version == null ? "(development build)" : version;
+        }
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "keyless " + version(),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+            };
+        }
+    }
+}
