@@ -14,6 +14,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -95,7 +97,8 @@ public final class KeylessCommand implements Callable<Integer> {
     @Option(names = "--daemon", description = "Detach and print the process id; done by scripts/keyless.")
     boolean daemon;
 
-    @Option(names = "--syslog", description = "Send log lines to syslog (UDP 127.0.0.1:514, facility daemon).")
+    @Option(names = "--syslog", description = "Send log lines to syslog (UDP 127.0.0.1:514, facility daemon; "
+            + "-Dkeyless.syslog.host and -Dkeyless.syslog.port change the address).")
     boolean syslog;
 
     @Override
@@ -203,6 +206,9 @@ public final class KeylessCommand implements Callable<Integer> {
         if (daemon && System.getenv(DAEMONIZED_ENV) != null) {
             log.info("detached pid={} logs={}", self, syslog ? "syslog" : "none (add --syslog to keep them)");
             LogSetup.detachConsole();
+            // The launcher has let go of the file behind standard output: nothing written there is ever read.
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         }
 
         try {

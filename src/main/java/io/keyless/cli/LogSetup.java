@@ -14,6 +14,10 @@ final class LogSetup {
     /** The logger that {@code --verbose} turns on: one line per request. */
     static final String ACCESS_LOGGER = "keyless.access";
 
+    /** Where {@code --syslog} sends to, if not 127.0.0.1:514: JVM system properties, e.g. in JAVA_OPTS. */
+    static final String SYSLOG_HOST_PROPERTY = "keyless.syslog.host";
+    static final String SYSLOG_PORT_PROPERTY = "keyless.syslog.port";
+
     private static final String CONSOLE_APPENDER = "console";
 
     private LogSetup() {
@@ -33,8 +37,8 @@ final class LogSetup {
             SyslogAppender appender = new SyslogAppender();
             appender.setContext(context);
             appender.setName("syslog");
-            appender.setSyslogHost("127.0.0.1");
-            appender.setPort(514);
+            appender.setSyslogHost(System.getProperty(SYSLOG_HOST_PROPERTY, "127.0.0.1"));
+            appender.setPort(Integer.getInteger(SYSLOG_PORT_PROPERTY, 514));
             appender.setFacility("DAEMON");
             appender.setSuffixPattern("keyless: %logger{0} %msg");
             appender.start();

@@ -89,8 +89,8 @@ final class AccessLog {
             StringBuilder clean = new StringBuilder(text.length());
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
-                // A log line must stay one line whatever a client sends.
-                clean.append(c < 0x21 || c == 0x7F || c == '"' ? '?' : c);
+                // Host names are printable ASCII; anything else could break the line, or the log viewer.
+                clean.append(c > 0x20 && c < 0x7F && c != '"' ? c : '?');
             }
             return clean.length() == 0 ? "-" : clean.toString();
         }

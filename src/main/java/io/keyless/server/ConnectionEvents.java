@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
+import java.io.IOException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -47,6 +48,9 @@ final class ConnectionEvents extends ChannelInboundHandlerAdapter {
         }
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             log.info("connection peer={} tls error reason=\"{}\"", ctx.channel().remoteAddress(), reason(cause));
+        } else if (cause instanceof IOException) {
+            // A reset or a broken pipe is the peer's doing, and anyone who can reach the port can cause one.
+            log.debug("connection peer={} io error reason=\"{}\"", ctx.channel().remoteAddress(), reason(cause));
         } else {
             log.warn("connection peer={} closed after an unexpected error", ctx.channel().remoteAddress(), cause);
         }
@@ -75,6 +79,9 @@ final class ConnectionEvents extends ChannelInboundHandlerAdapter {
             root = root.getCause();
         }
         String message = root.getMessage();
-        return (message == null ? root.getClass().getSimpleName() : message).replace('"', '\'');
+        // A certificate check's message alone ("NotAfter: ...") does not say what failed; its type does.
+        String text = message == null ? root.getClass().getSimpleName()
+                : root instanceof SSLException ? message : root.getClass().getSimpleName() + ": " + message;
+        return text.replace('"', '\'');
     }
 }

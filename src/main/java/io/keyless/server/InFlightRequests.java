@@ -1,7 +1,5 @@
 package io.keyless.server;
 
-import io.netty.channel.ChannelFutureListener;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -14,16 +12,13 @@ final class InFlightRequests {
     private final LongAdder count = new LongAdder();
     private final LongAdder received = new LongAdder();
 
-    /** Ends a request's count when the write of its response completes. */
-    final ChannelFutureListener onWritten = future -> count.decrement();
-
     void started() {
         count.increment();
         received.increment();
     }
 
-    /** Ends a request's count when its response will never be written. */
-    void abandoned() {
+    /** Ends a request's count: its response was written, or will never be. */
+    void ended() {
         count.decrement();
     }
 

@@ -27,6 +27,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
 
     private final RequestServices services;
     private ResponseWriter writer;
+    private ReadThrottle throttle;
 
     KeylessRequestHandler(RequestServices services) {
         this.services = services;
@@ -34,7 +35,17 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        writer = new ResponseWriter(ctx, services.inFlight().onWritten);
+        throttle = new ReadThrottle(ctx, services.maxPending(), services.stopping());
+        writer = new ResponseWriter(ctx, written -> {
+            services.inFlight().ended();
+            throttle.responseWritten();
+        });
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        throttle.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -46,6 +57,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
         KeylessRequest request = (KeylessRequest) msg;
         long start = System.nanoTime();
         services.inFlight().started();
+        throttle.requestStarted();
         try {
             dispatch(ctx, request, services.accessLog().start(ctx.channel(), request, start));
         } finally {
@@ -135,7 +147,8 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
             } catch (KeylessProtocolException e) {
                 response = KeylessResponse.error(id, e.error());
                 reason = e.getMessage();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Whatever broke, this request still gets its one answer and the worker lives on.
                 log.warn("operation failed key={} op={} id={}", key.file().getFileName(), opcode,
                         Integer.toUnsignedString(id), e);
                 response = KeylessResponse.error(id, KeylessError.INTERNAL_ERROR);
@@ -155,7 +168,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
             } catch (RejectedExecutionException e) {
                 // The event loop has stopped: the connection is gone and nobody will read this answer.
                 response.release();
-                services.inFlight().abandoned();
+                services.inFlight().ended();
             }
         }
     }

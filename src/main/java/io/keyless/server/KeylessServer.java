@@ -39,12 +39,12 @@ public final class KeylessServer implements AutoCloseable {
     private final EventLoopGroup io;
     private final ChannelGroup channels;
     private final Channel listener;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean stopping;
     private final Object reloadLock = new Object();
 
     private KeylessServer(ServerConfig config, AtomicReference<KeyIndex> keys, WorkerPool workers,
                           InFlightRequests inFlight, EventLoopGroup acceptor, EventLoopGroup io,
-                          ChannelGroup channels, Channel listener) {
+                          ChannelGroup channels, Channel listener, AtomicBoolean stopping) {
         this.config = config;
         this.keys = keys;
         this.workers = workers;
@@ -53,6 +53,7 @@ public final class KeylessServer implements AutoCloseable {
         this.io = io;
         this.channels = channels;
         this.listener = listener;
+        this.stopping = stopping;
     }
 
     /**
@@ -81,8 +82,9 @@ public final class KeylessServer implements AutoCloseable {
         AtomicReference<KeyIndex> keys = new AtomicReference<>(setup.keys());
         WorkerPool workers = new WorkerPool(config.workers(), config.maxQueued());
         InFlightRequests inFlight = new InFlightRequests();
+        AtomicBoolean stopping = new AtomicBoolean();
         RequestServices services = new RequestServices(keys, operations, workers, inFlight,
-                new AccessLog(config.accessLog()));
+                new AccessLog(config.accessLog()), config.maxPending(), stopping);
         EventLoopGroup acceptor = transport.newGroup(1, "keyless-accept");
         EventLoopGroup io = transport.newGroup(Runtime.getRuntime().availableProcessors(), "keyless-io");
         ChannelGroup channels = new DefaultChannelGroup("keyless-connections", GlobalEventExecutor.INSTANCE);
@@ -104,7 +106,8 @@ public final class KeylessServer implements AutoCloseable {
         }
         Channel listener = bound.channel();
 
-        KeylessServer server = new KeylessServer(config, keys, workers, inFlight, acceptor, io, channels, listener);
+        KeylessServer server = new KeylessServer(config, keys, workers, inFlight, acceptor, io, channels, listener,
+                stopping);
         log.info("listening address={}", describe(server.localAddress()));
         return server;
     }
@@ -160,7 +163,7 @@ public final class KeylessServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!stopping.compareAndSet(false, true)) {
             return;
         }
         Duration grace = config.shutdownGrace();
@@ -168,7 +171,8 @@ public final class KeylessServer implements AutoCloseable {
                 grace.toMillis());
         listener.close().syncUninterruptibly();
         for (Channel channel : channels) {
-            channel.config().setAutoRead(false);
+            // On the channel's own loop, after which its read throttle sees the stop and never resumes reading.
+            channel.eventLoop().execute(() -> channel.config().setAutoRead(false));
         }
         try {
             long left = inFlight.awaitNone(grace);

@@ -15,6 +15,9 @@ public final class ServerConfig {
     /** How many private-key operations may wait for a worker before new ones are refused. */
     public static final int DEFAULT_MAX_QUEUED = 65536;
 
+    /** Requests one connection may have unanswered before the server stops reading from it. */
+    public static final int DEFAULT_MAX_PENDING = 1024;
+
     /** How long a stop waits for requests already received before it closes their connections. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -34,6 +37,7 @@ public final class ServerConfig {
     private final Path keyDirectory;
     private final int workers;
     private final int maxQueued;
+    private final int maxPending;
     private final boolean accessLog;
     private final TlsImplementation tls;
     private final boolean forceNio;
@@ -48,6 +52,7 @@ public final class ServerConfig {
         this.keyDirectory = Objects.requireNonNull(builder.keyDirectory, "keyDirectory");
         this.workers = builder.workers;
         this.maxQueued = builder.maxQueued;
+        this.maxPending = builder.maxPending;
         this.accessLog = builder.accessLog;
         this.tls = builder.tls;
         this.forceNio = builder.forceNio;
@@ -57,6 +62,9 @@ public final class ServerConfig {
         }
         if (maxQueued < 1) {
             throw new IllegalArgumentException("maxQueued must be at least 1, not " + maxQueued);
+        }
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be at least 1, not " + maxPending);
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
@@ -102,6 +110,11 @@ public final class ServerConfig {
         return maxQueued;
     }
 
+    /** Requests one connection may have unanswered before reading from it pauses. */
+    public int maxPending() {
+        return maxPending;
+    }
+
     /** Whether every request is written to the access log. */
     public boolean accessLog() {
         return accessLog;
@@ -130,6 +143,7 @@ public final class ServerConfig {
         private Path keyDirectory;
         private int workers = Runtime.getRuntime().availableProcessors();
         private int maxQueued = DEFAULT_MAX_QUEUED;
+        private int maxPending = DEFAULT_MAX_PENDING;
         private boolean accessLog;
         private TlsImplementation tls = TlsImplementation.AUTO;
         private boolean forceNio;
@@ -175,6 +189,11 @@ public final class ServerConfig {
 
         public Builder maxQueued(int maxQueued) {
             this.maxQueued = maxQueued;
+            return this;
+        }
+
+        public Builder maxPending(int maxPending) {
+            this.maxPending = maxPending;
             return this;
         }
 

@@ -34,6 +34,8 @@ final class ServerTls {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    private static final String JDK_REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
     /** The largest plaintext of one TLS record; responses are written so that none straddles two. */
     static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
 
@@ -67,6 +69,11 @@ final class ServerTls {
             return null;
         }
 
+        // The JDK lets a client renegotiate, and so make the server sign again, as often as it likes; BoringSSL
+        // never renegotiates as a server. Operators can still set the property themselves.
+        if (System.getProperty(JDK_REJECT_RENEGOTIATION) == null) {
+            System.setProperty(JDK_REJECT_RENEGOTIATION, "true");
+        }
         SslProvider provider;
         String implementation;
         switch (config.tls()) {

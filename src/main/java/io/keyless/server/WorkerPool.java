@@ -42,11 +42,16 @@ final class WorkerPool {
         return executor.getQueue().size();
     }
 
-    /** Lets queued work finish for up to {@code wait}, then interrupts what still runs. */
+    /**
+     * Lets queued work finish for up to {@code wait}, then interrupts what still runs and refuses what is still
+     * queued, so that every task hears either its result or its refusal.
+     */
     void shutdown(Duration wait) throws InterruptedException {
         executor.shutdown();
         if (!executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-            executor.shutdownNow();
+            for (Runnable queued : executor.shutdownNow()) {
+                ((Task) queued).rejected();
+            }
         }
     }
 }

@@ -21,9 +21,12 @@ final class HealthCheck {
     }
 
     private final SuiteRunner.Connector connector;
+    private final PrintWriter debug;
 
-    HealthCheck(SuiteRunner.Connector connector) {
+    /** @param debug where {@code --debug} prints every exchange, or {@code null} */
+    HealthCheck(SuiteRunner.Connector connector, PrintWriter debug) {
         this.connector = connector;
+        this.debug = debug;
     }
 
     /** Runs the checks, prints them, and returns the exit status: 0 healthy, 1 not. */
@@ -33,7 +36,7 @@ final class HealthCheck {
         try (KeylessConnection connection = connector.open()) {
             checks.add(new Check("connect", true, connection.session().getProtocol() + " "
                     + connection.session().getCipherSuite(), millis(start)));
-            CaseContext context = new CaseContext(connection, null);
+            CaseContext context = new CaseContext(connection, debug);
             checks.add(check("ping", () -> CaseContext.expect(context.call(
                     KeylessRequest.builder(KeylessOpcode.PING).payload(new byte[] {1})), KeylessOpcode.PONG)));
             for (PublicKeyIdentity key : keys) {

@@ -92,7 +92,7 @@ public final class TestClientCommand implements Callable<Integer> {
             if (alive || health) {
                 List<PublicKeyIdentity> keys = new ArrayList<>(rsa);
                 keys.addAll(ec);
-                return new HealthCheck(connector).run(alive ? List.of() : keys, out, json);
+                return new HealthCheck(connector, debug ? out : null).run(alive ? List.of() : keys, out, json);
             }
             return suite(connector, rsa, ec, out);
         }

@@ -79,17 +79,50 @@ class LauncherIT {
         long daemon = Long.parseLong(started.stdout().trim());
         try {
             assertThat(Files.readString(pid).trim()).isEqualTo(Long.toString(daemon));
-            assertThat(Files.readString(Path.of("/proc/" + daemon + "/status")))
-                    .containsPattern("Uid:\\s+65534\\s+65534");
+            String status = Files.readString(Path.of("/proc/" + daemon + "/status"));
+            assertThat(status).containsPattern("Uid:\\s+65534\\s+65534").containsPattern("Gid:\\s+65534\\s+65534");
             assertThat(ping(port)).isEqualTo(KeylessOpcode.PONG);
 
-            run(List.of("kill", "-TERM", Long.toString(daemon)));
+            // A script's background job starts with SIGINT ignored; the launcher must have undone that.
+            run(List.of("kill", "-INT", Long.toString(daemon)));
             for (int i = 0; i < 500 && Files.exists(pid); i++) {
                 Thread.sleep(20);
             }
             assertThat(pid).doesNotExist();
         } finally {
             ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void daemonWithTestRunsTheChecksInTheForeground() throws Exception {
+        List<String> flags = new ArrayList<>(List.of("scripts/keyless", "--daemon", "--test"));
+        flags.addAll(KeylessProcess.sampleFlags(2407));
+
+        KeylessProcess.Result result = runScript(flags);
+
+        assertThat(result.status()).isZero();
+        assertThat(result.stdout()).endsWith("configuration OK\n");
+    }
+
+    @Test
+    void killRefusesAPidFileThatNamesNoServer() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path garbage = Files.writeString(dir.resolve("garbage.pid"), "-1\n");
+            Path notOurs = Files.writeString(dir.resolve("other.pid"), sleeper.pid() + "\n");
+            Path stale = Files.writeString(dir.resolve("stale.pid"), "4194000\n");
+
+            assertThat(runScript(List.of("scripts/kill", garbage.toString())).stderr())
+                    .contains("does not hold the id of a server process");
+            assertThat(runScript(List.of("scripts/kill", notOurs.toString())).stderr())
+                    .contains("is not a keyless server; leaving it alone");
+            assertThat(sleeper.isAlive()).isTrue();
+            KeylessProcess.Result staleKill = runScript(List.of("scripts/kill", stale.toString()));
+            assertThat(staleKill.status()).isOne();
+            assertThat(stale).doesNotExist();
+        } finally {
+            sleeper.destroyForcibly();
         }
     }
 

@@ -98,7 +98,7 @@ class KeylessResponseEncoderTest {
         assertThat(channel.writeOutbound(response)).isTrue();
         ByteBuf out = channel.readOutbound();
         try {
-            assertThat(out.readableBytes()).isEqualTo(out.capacity()).as("allocated at its exact size");
+            assertThat(out.readableBytes()).as("allocated at its exact size").isEqualTo(out.capacity());
             return ByteBufUtil.getBytes(out);
         } finally {
             out.release();

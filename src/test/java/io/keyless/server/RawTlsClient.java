@@ -9,6 +9,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -88,15 +89,27 @@ final class RawTlsClient implements AutoCloseable {
 
     /** Encrypts and sends {@code plaintext}, in as many records as it takes. */
     void write(byte[] plaintext) throws IOException {
+        writeEncrypted(encrypt(plaintext));
+    }
+
+    /** Encrypts {@code plaintext} into TLS records without sending them. */
+    byte[] encrypt(byte[] plaintext) throws IOException {
         ByteBuffer app = ByteBuffer.wrap(plaintext);
         ByteBuffer netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
         while (app.hasRemaining()) {
             netOut.clear();
             engine.wrap(app, netOut);
-            netOut.flip();
-            while (netOut.hasRemaining()) {
-                socket.write(netOut);
-            }
+            records.write(netOut.array(), 0, netOut.position());
+        }
+        return records.toByteArray();
+    }
+
+    /** Sends records made by {@link #encrypt}; safe to call from one thread while another reads. */
+    void writeEncrypted(byte[] records) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(records);
+        while (buffer.hasRemaining()) {
+            socket.write(buffer);
         }
     }
 

@@ -10,7 +10,10 @@ import io.keyless.protocol.KeylessResponse;
 import io.keyless.testing.LogCapture;
 import io.keyless.testing.Samples;
 import io.keyless.testing.Signatures;
+import io.keyless.protocol.KeylessRequestEncoder;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLException;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -27,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.keyless.server.RunningServer.await;
 import static io.keyless.testing.OpenSslCli.run;
@@ -42,6 +47,7 @@ class ServerConnectionsTest {
     private static LoadedKey rsa;
     private static LoadedKey ec;
     private static PublicKey ecPublic;
+    private static PublicKey rsaPublic;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +55,7 @@ class ServerConnectionsTest {
         rsa = Samples.rsaKey();
         ec = Samples.ecKey();
         ecPublic = Samples.ecPublicKey();
+        rsaPublic = Samples.rsaPublicKey();
 
         // A CA the server does not trust, and a client certificate it signed.
         run(otherPki, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
@@ -93,7 +100,8 @@ class ServerConnectionsTest {
                     assertThat(Signatures.verifies(KeylessOpcode.ECDSA_SIGN_SHA256, ecPublic, messages.get(i),
                             payload)).isTrue();
                 } else {
-                    assertThat(response.opcode()).isEqualTo(KeylessOpcode.RESPONSE);
+                    assertThat(Signatures.verifies(KeylessOpcode.RSA_SIGN_SHA256, rsaPublic, messages.get(i),
+                            payload)).isTrue();
                 }
             }
             assertThat(connection.pending()).isZero();
@@ -219,6 +227,50 @@ class ServerConnectionsTest {
 
             for (CompletableFuture<KeylessResponse> misfit : misfits) {
                 assertThat(await(misfit).error()).isEqualTo(KeylessError.CRYPTO_FAILED);
+            }
+        }
+    }
+
+    @Test
+    void stopsReadingFromAClientThatDoesNotReadItsAnswersAndLosesNone() throws Exception {
+        int pings = 50_000;
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (int i = 0; i < pings; i++) {
+            ByteBuf frame = KeylessRequestEncoder.encode(UnpooledByteBufAllocator.DEFAULT,
+                    KeylessRequest.builder(KeylessOpcode.PING).id(i).build());
+            frames.writeBytes(ByteBufUtil.getBytes(frame));
+            frame.release();
+        }
+        try (RunningServer fresh = RunningServer.start(Samples.server().build());
+             RawTlsClient client = new RawTlsClient(fresh.port())) {
+            byte[] records = client.encrypt(frames.toByteArray());
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> written = writer.submit(() -> {
+                    client.writeEncrypted(records);
+                    return null;
+                });
+
+                // Unread answers fill the socket buffers; then the server must stop taking requests.
+                long received;
+                long before;
+                do {
+                    before = fresh.server.requestsReceived();
+                    Thread.sleep(500);
+                    received = fresh.server.requestsReceived();
+                } while (received != before);
+                assertThat(received).isLessThan(pings);
+
+                int answers = 0;
+                while (answers < pings) {
+                    byte[] record = client.readRecord();
+                    answers += record.length / 1027;
+                }
+                written.get(30, TimeUnit.SECONDS);
+                assertThat(answers).isEqualTo(pings);
+                assertThat(fresh.server.requestsReceived()).isEqualTo(pings);
+            } finally {
+                writer.shutdownNow();
             }
         }
     }

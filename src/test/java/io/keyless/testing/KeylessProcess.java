@@ -45,7 +45,14 @@ public final class KeylessProcess implements AutoCloseable {
 
     /** Starts {@code java -jar keyless.jar args}. */
     public static KeylessProcess start(Path workDir, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+        return start(workDir, List.of(), args);
+    }
+
+    /** Starts {@code java jvmOptions -jar keyless.jar args}. */
+    public static KeylessProcess start(Path workDir, List<String> jvmOptions, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         return start(workDir, command, Map.of());
     }
