@@ -2,7 +2,6 @@ package io.keyless.bench;
 
 import io.keyless.testing.KeylessProcess;
 import io.keyless.testing.OpenSslCli;
-import io.keyless.testing.Samples;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,9 +24,8 @@ class BenchIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        port = KeylessProcess.freePort();
-        server = KeylessProcess.start(dir, KeylessProcess.sampleFlags(port));
-        server.awaitOutput("listening", Duration.ofSeconds(60));
+        server = KeylessProcess.startSampleServer(dir);
+        port = server.port();
     }
 
     @AfterAll
@@ -88,13 +85,9 @@ class BenchIT {
     }
 
     private static KeylessProcess.Result bench(String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of("scripts/bench", "--port", Integer.toString(port),
-                "--client-cert", Samples.CLIENT_CERT.toString(), "--client-key", Samples.CLIENT_KEY.toString(),
-                "--ca-file", Samples.SERVER_CA.toString()));
+        List<String> command = new ArrayList<>(List.of("scripts/bench"));
+        command.addAll(KeylessProcess.sampleClientFlags(port));
         command.addAll(List.of(extra));
-        try (KeylessProcess process = KeylessProcess.start(dir, command, Map.of())) {
-            int status = process.waitFor(Duration.ofMinutes(2));
-            return new KeylessProcess.Result(status, process.stdout(), process.stderr());
-        }
+        return KeylessProcess.runCommand(dir, command, Duration.ofMinutes(2));
     }
 }

@@ -138,10 +138,7 @@ class LauncherIT {
     }
 
     private KeylessProcess.Result runScript(List<String> command) throws Exception {
-        try (KeylessProcess process = KeylessProcess.start(dir, command, Map.of())) {
-            int status = process.waitFor(Duration.ofSeconds(120));
-            return new KeylessProcess.Result(status, process.stdout(), process.stderr());
-        }
+        return KeylessProcess.runCommand(dir, command, Duration.ofSeconds(120));
     }
 
     private static void run(List<String> command) throws Exception {

@@ -157,7 +157,7 @@ class ServerConnectionsTest {
              LogCapture log = LogCapture.of(ConnectionEvents.class)) {
             assertThatThrownBy(() -> stranger.connect("127.0.0.1", running.port()))
                     .isInstanceOf(SSLException.class);
-            awaitLine(log, "handshake failed reason=\"unable to find valid certification path");
+            awaitLine(log, "handshake failed reason=\"SunCertPathBuilderException: unable to find valid certification");
         }
         assertStillServing();
     }

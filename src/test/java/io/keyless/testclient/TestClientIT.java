@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,9 +28,8 @@ class TestClientIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        port = KeylessProcess.freePort();
-        server = KeylessProcess.start(dir, KeylessProcess.sampleFlags(port));
-        server.awaitOutput("listening", Duration.ofSeconds(60));
+        server = KeylessProcess.startSampleServer(dir);
+        port = server.port();
     }
 
     @AfterAll
@@ -147,13 +145,9 @@ class TestClientIT {
     }
 
     private static KeylessProcess.Result run(int serverPort, List<String> extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of("scripts/testclient", "--port", Integer.toString(serverPort),
-                "--client-cert", Samples.CLIENT_CERT.toString(), "--client-key", Samples.CLIENT_KEY.toString(),
-                "--ca-file", Samples.SERVER_CA.toString()));
+        List<String> command = new ArrayList<>(List.of("scripts/testclient"));
+        command.addAll(KeylessProcess.sampleClientFlags(serverPort));
         command.addAll(extra);
-        try (KeylessProcess process = KeylessProcess.start(dir, command, Map.of())) {
-            int status = process.waitFor(Duration.ofMinutes(3));
-            return new KeylessProcess.Result(status, process.stdout(), process.stderr());
-        }
+        return KeylessProcess.runCommand(dir, command, Duration.ofMinutes(3));
     }
 }

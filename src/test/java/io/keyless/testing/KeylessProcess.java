@@ -20,6 +20,7 @@ public final class KeylessProcess implements AutoCloseable {
     private final Process process;
     private final Path stdout;
     private final Path stderr;
+    private int port;
 
     private KeylessProcess(Process process, Path stdout, Path stderr) {
         this.process = process;
@@ -73,10 +74,39 @@ public final class KeylessProcess implements AutoCloseable {
 
     /** Runs {@code java -jar keyless.jar args} to completion. */
     public static Result run(Path workDir, List<String> args) throws IOException, InterruptedException {
-        try (KeylessProcess process = start(workDir, args)) {
-            int status = process.waitFor(Duration.ofSeconds(60));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+        command.addAll(args);
+        return runCommand(workDir, command, Duration.ofSeconds(60));
+    }
+
+    /** Runs any command (a script of the project, say) to completion. */
+    public static Result runCommand(Path workDir, List<String> command, Duration limit)
+            throws IOException, InterruptedException {
+        try (KeylessProcess process = start(workDir, command, Map.of())) {
+            int status = process.waitFor(limit);
             return new Result(status, process.stdout(), process.stderr());
         }
+    }
+
+    /** Starts the packaged server on the sample files on a free loopback port and waits until it listens. */
+    public static KeylessProcess startSampleServer(Path workDir) throws IOException, InterruptedException {
+        int port = freePort();
+        KeylessProcess server = start(workDir, sampleFlags(port));
+        server.port = port;
+        server.awaitOutput("listening", Duration.ofSeconds(60));
+        return server;
+    }
+
+    /** The port a server from {@link #startSampleServer} listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** The flags that let a client tool (test client, load tool) in as the sample ECDSA client. */
+    public static List<String> sampleClientFlags(int port) {
+        return new ArrayList<>(List.of("--port", Integer.toString(port),
+                "--client-cert", Samples.CLIENT_CERT.toString(), "--client-key", Samples.CLIENT_KEY.toString(),
+                "--ca-file", Samples.SERVER_CA.toString()));
     }
 
     /** A port nothing listens on right now. */
