@@ -76,7 +76,7 @@ public final class KeylessServer implements AutoCloseable {
             log.info("transport kind={} epoll_unavailable=\"{}\"", transport, Transport.epollUnavailabilityCause());
         }
 
-        KeyOperations operations = new KeyOperations(null, null);
+        KeyOperations operations = new KeyOperations(config.rsaProvider(), config.ecProvider());
         log.info("crypto {} workers={} max_queued={}", operations.describe(), config.workers(), config.maxQueued());
 
         AtomicReference<KeyIndex> keys = new AtomicReference<>(setup.keys());

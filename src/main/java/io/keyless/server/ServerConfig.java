@@ -2,6 +2,7 @@ package io.keyless.server;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -42,6 +43,8 @@ public final class ServerConfig {
     private final TlsImplementation tls;
     private final boolean forceNio;
     private final Duration shutdownGrace;
+    private final Provider rsaProvider;
+    private final Provider ecProvider;
 
     private ServerConfig(Builder builder) {
         this.address = builder.address;
@@ -57,6 +60,8 @@ public final class ServerConfig {
         this.tls = builder.tls;
         this.forceNio = builder.forceNio;
         this.shutdownGrace = builder.shutdownGrace;
+        this.rsaProvider = builder.rsaProvider;
+        this.ecProvider = builder.ecProvider;
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, not " + workers);
         }
@@ -133,6 +138,16 @@ public final class ServerConfig {
         return shutdownGrace;
     }
 
+    /** The JCA provider for RSA operations, or {@code null} for the JDK's preferred one. */
+    public Provider rsaProvider() {
+        return rsaProvider;
+    }
+
+    /** The JCA provider for ECDSA, or {@code null} for the JDK's preferred one. */
+    public Provider ecProvider() {
+        return ecProvider;
+    }
+
     /** Collects the settings of a {@link ServerConfig}; the four files are required. */
     public static final class Builder {
         private InetAddress address;
@@ -148,8 +163,17 @@ public final class ServerConfig {
         private TlsImplementation tls = TlsImplementation.AUTO;
         private boolean forceNio;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private Provider rsaProvider;
+        private Provider ecProvider;
 
         private Builder() {
+        }
+
+        /** JCA providers for the private-key operations; {@code null} for the JDK's preferred ones. */
+        public Builder cryptoProviders(Provider rsa, Provider ec) {
+            this.rsaProvider = rsa;
+            this.ecProvider = ec;
+            return this;
         }
 
         public Builder address(InetAddress address) {

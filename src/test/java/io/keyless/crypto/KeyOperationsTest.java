@@ -4,6 +4,7 @@ import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
 import io.keyless.protocol.KeylessProtocolException;
+import io.keyless.testing.KeyRefusingProvider;
 import io.keyless.testing.Signatures;
 import io.keyless.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;

@@ -190,29 +190,6 @@ class ServerConnectionsTest {
     }
 
     @Test
-    void answersInternalErrorWhenTheWorkQueueIsFull() throws Exception {
-        try (RunningServer small = RunningServer.start(Samples.server().workers(1).maxQueued(1).build());
-             KeylessConnection connection = small.connect()) {
-            List<CompletableFuture<KeylessResponse>> responses = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                responses.add(connection.queue(KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256)
-                        .id(i).ski(rsa.ski()).payload(new byte[32]).build()));
-            }
-            connection.flush();
-
-            int refused = 0;
-            for (CompletableFuture<KeylessResponse> response : responses) {
-                KeylessResponse answer = await(response);
-                if (answer.opcode() == KeylessOpcode.ERROR) {
-                    assertThat(answer.error()).isEqualTo(KeylessError.INTERNAL_ERROR);
-                    refused++;
-                }
-            }
-            assertThat(refused).isPositive().isLessThan(200);
-        }
-    }
-
-    @Test
     void refusesInputsThatCannotFitBeforeTheyReachTheQueue() throws Exception {
         try (RunningServer small = RunningServer.start(Samples.server().workers(1).maxQueued(1).build());
              KeylessConnection connection = small.connect()) {

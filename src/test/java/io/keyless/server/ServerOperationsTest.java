@@ -6,6 +6,7 @@ import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
 import io.keyless.protocol.KeylessRequest;
 import io.keyless.protocol.KeylessResponse;
+import io.keyless.testing.KeyRefusingProvider;
 import io.keyless.testing.Samples;
 import io.keyless.testing.Signatures;
 import io.netty.buffer.ByteBufUtil;
@@ -23,6 +24,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import static io.keyless.server.RunningServer.await;
@@ -217,6 +219,37 @@ class ServerOperationsTest {
     void answersFormatErrorForAKeyOperationNamingNoKey() {
         assertError(KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256).payload(new byte[32]),
                 KeylessError.FORMAT_ERROR);
+    }
+
+    @Test
+    void answersReadErrorWhenTheProviderCannotUseTheKey() throws Exception {
+        try (RunningServer refusing = RunningServer.start(Samples.server()
+                .cryptoProviders(new KeyRefusingProvider(), null).build());
+             KeylessConnection other = refusing.connect()) {
+            KeylessResponse response = await(other.send(KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256)
+                    .ski(rsa.ski()).payload(new byte[32])));
+
+            assertThat(response.error()).isEqualTo(KeylessError.READ_ERROR);
+        }
+    }
+
+    @Test
+    void answersInternalErrorWhenTheWorkQueueIsFull() throws Exception {
+        // One worker kept busy and a queue of one: a burst must overflow it.
+        try (RunningServer small = RunningServer.start(Samples.server().workers(1).maxQueued(1).build());
+             KeylessConnection other = small.connect()) {
+            List<CompletableFuture<KeylessResponse>> responses = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                responses.add(other.queue(KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256).id(i)
+                        .ski(rsa.ski()).payload(new byte[32]).build()));
+            }
+            other.flush();
+
+            List<KeylessError> errors = responses.stream().map(RunningServer::await).map(KeylessResponse::error)
+                    .toList();
+            assertThat(errors).contains(KeylessError.INTERNAL_ERROR).containsNull();
+            assertThat(errors).containsOnly(KeylessError.INTERNAL_ERROR, null);
+        }
     }
 
     @Test

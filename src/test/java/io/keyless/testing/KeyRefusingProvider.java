@@ -1,4 +1,4 @@
-package io.keyless.crypto;
+package io.keyless.testing;
 
 import javax.crypto.CipherSpi;
 import javax.crypto.NoSuchPaddingException;
@@ -14,10 +14,10 @@ import java.security.spec.AlgorithmParameterSpec;
  * A JCA provider whose RSA ciphers refuse every key at initialisation, as a hardware-backed provider does when the
  * key it holds has become unreadable. Nothing on this machine fails that way for real.
  */
-final class KeyRefusingProvider extends Provider {
+public final class KeyRefusingProvider extends Provider {
     private static final long serialVersionUID = 1L;
 
-    KeyRefusingProvider() {
+    public KeyRefusingProvider() {
         super("KeyRefusing", "1", "refuses every key");
         put("Cipher.RSA", RefusingCipher.class.getName());
         put("Cipher.RSA SupportedPaddings", "NOPADDING|PKCS1PADDING");
