@@ -1,5 +1,6 @@
 package io.keyless.cli;
 
+import io.keyless.crypto.CryptoProvider;
 import io.keyless.keys.KeyLoadException;
 import io.keyless.server.KeylessServer;
 import io.keyless.server.ServerConfig;
@@ -83,6 +84,11 @@ public final class KeylessCommand implements Callable<Integer> {
             description = "Threads for private-key operations (default: the number of CPUs).")
     Integer workers;
 
+    @Option(names = "--crypto-provider", paramLabel = "NAME", defaultValue = "auto",
+            description = "Provider of the private-key operations: auto (the fastest that loads and passes its "
+                    + "self-test, per key type), accp, conscrypt, jdk or bc (default: ${DEFAULT-VALUE}).")
+    String cryptoProvider;
+
     @Option(names = "--pid-file", paramLabel = "FILE",
             description = "Write the process id here once listening; removed on a clean stop.")
     Path pidFile;
@@ -111,6 +117,7 @@ public final class KeylessCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535");
         }
+        CryptoProvider provider = cryptoProvider();
         LogSetup.apply(silent, verbose, syslog);
 
         List<String> problems = new ArrayList<>();
@@ -133,11 +140,11 @@ public final class KeylessCommand implements Callable<Integer> {
             log.warn("--daemon needs scripts/keyless to detach the process; running in the foreground");
         }
 
-        ServerConfig config = config();
+        ServerConfig config = config(provider);
         return test ? check(config, out, err) : serve(config, pid, err);
     }
 
-    private ServerConfig config() {
+    private ServerConfig config(CryptoProvider provider) {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .address(ip)
                 .port(port)
@@ -145,11 +152,26 @@ public final class KeylessCommand implements Callable<Integer> {
                 .serverCert(serverCert)
                 .serverKey(serverKey)
                 .keyDirectory(keyDirectory)
+                .cryptoProvider(provider)
                 .accessLog(verbose);
         if (workers != null) {
             builder.workers(workers);
         }
         return builder.build();
+    }
+
+    /** The provider --crypto-provider forces, or {@code null} for auto. */
+    private CryptoProvider cryptoProvider() {
+        if (cryptoProvider.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        for (CryptoProvider provider : CryptoProvider.values()) {
+            if (provider.label().equalsIgnoreCase(cryptoProvider)) {
+                return provider;
+            }
+        }
+        throw new ParameterException(spec.commandLine(), "--crypto-provider must be auto, accp, conscrypt, jdk or bc, "
+                + "not '" + cryptoProvider + "'");
     }
 
     private static int check(ServerConfig config, PrintWriter out, PrintWriter err) {

@@ -22,6 +22,10 @@ final class TestReport {
         for (X509Certificate ca : setup.clientCas()) {
             out.printf("client CA: %s %s%n", config.caFile(), describe(ca));
         }
+        out.printf("crypto: %s%n", setup.providers().describe());
+        for (String skipped : setup.providers().skipped()) {
+            out.printf("crypto provider skipped: %s%n", skipped);
+        }
         out.printf("keys: %d from %s (%d RSA, %d EC) in %d ms%n", setup.keys().size(), config.keyDirectory(),
                 setup.keys().count(KeyType.RSA), setup.keys().count(KeyType.EC), setup.keyLoadTime().toMillis());
         for (LoadedKey key : setup.keys().keys()) {

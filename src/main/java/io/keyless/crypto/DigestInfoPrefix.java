@@ -1,6 +1,8 @@
 package io.keyless.crypto;
 
 import io.keyless.protocol.KeylessHash;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
@@ -36,9 +38,14 @@ final class DigestInfoPrefix {
 
     /** Returns {@code prefix(hash) || hash}, the block a PKCS#1 v1.5 signature pads and exponentiates. */
     static byte[] wrap(KeylessHash hash, byte[] value) {
+        return wrap(hash, Unpooled.wrappedBuffer(value));
+    }
+
+    /** As {@link #wrap(KeylessHash, byte[])}, reading the hash straight from a buffer without consuming it. */
+    static byte[] wrap(KeylessHash hash, ByteBuf value) {
         byte[] prefix = PREFIXES.get(hash);
-        byte[] block = Arrays.copyOf(prefix, prefix.length + value.length);
-        System.arraycopy(value, 0, block, prefix.length, value.length);
+        byte[] block = Arrays.copyOf(prefix, prefix.length + value.readableBytes());
+        value.getBytes(value.readerIndex(), block, prefix.length, value.readableBytes());
         return block;
     }
 

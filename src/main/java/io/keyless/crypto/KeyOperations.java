@@ -1,10 +1,13 @@
 package io.keyless.crypto;
 
+import io.keyless.keys.EcCurve;
 import io.keyless.keys.KeyType;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
 import io.keyless.protocol.KeylessProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
@@ -16,69 +19,31 @@ import java.security.Signature;
 import java.security.SignatureException;
 
 /**
- * Performs the private-key operation an opcode asks for, through JCA so that the provider can be chosen.
+ * Performs the private-key operation an opcode asks for, through JCA on the providers chosen per key family.
  *
- * <p>Thread-safe: each thread keeps its own cipher and signature engines, created once, so a request costs no
- * provider lookup. Call it from worker threads only: an RSA-2048 operation takes about a millisecond.
+ * <p>A request passes three steps: {@link #check} and {@link #input} on the network thread (cheap: a request that
+ * must fail is answered at once, and the payload is copied once, into the array the provider takes), then
+ * {@link #execute} on a worker thread. Each thread keeps its own cipher and signature engines, created once.
  */
 public final class KeyOperations {
-    private final Provider rsaProvider;
-    private final Provider ecProvider;
+    private final CryptoProviders providers;
     private final ThreadLocal<Engines> engines = ThreadLocal.withInitial(this::newEngines);
 
-    /**
-     * @param rsaProvider the provider for RSA ciphers, or {@code null} for the JDK's preferred one
-     * @param ecProvider the provider for ECDSA, or {@code null} for the JDK's preferred one
-     */
-    public KeyOperations(Provider rsaProvider, Provider ecProvider) {
-        this.rsaProvider = rsaProvider;
-        this.ecProvider = ecProvider;
+    public KeyOperations(CryptoProviders providers) {
+        this.providers = providers;
     }
 
-    /** Names the providers in use, for the start-up log. */
+    /** Names the provider of each key family, for the start-up log. */
     public String describe() {
-        Engines mine = engines.get();
-        return "rsa=" + mine.pkcs1.getProvider().getName() + " ecdsa=" + mine.ecdsa.getProvider().getName();
+        return providers.describe();
+    }
+
+    public CryptoProviders providers() {
+        return providers;
     }
 
     /**
-     * Runs one operation.
-     *
-     * @param opcode an opcode that needs a key
-     * @param payload the request's payload; not modified
-     * @return the response payload
-     * @throws KeylessProtocolException CRYPTO_FAILED when the input does not fit the opcode or the key, or the
-     *         operation fails; READ_ERROR when the provider cannot use the key
-     */
-    public byte[] perform(KeylessOpcode opcode, LoadedKey key, byte[] payload) throws KeylessProtocolException {
-        check(opcode, key, payload.length);
-        try {
-            switch (opcode.kind()) {
-                case RSA_DECRYPT:
-                    return rsa(engines.get().pkcs1, Cipher.DECRYPT_MODE, key, payload);
-                case RSA_DECRYPT_RAW:
-                    return leftPad(rsa(engines.get().raw, Cipher.DECRYPT_MODE, key, payload), key.modulusLength());
-                case RSA_SIGN:
-                    // A PKCS#1 v1.5 signature is the private-key "encryption" of the DigestInfo with block type 1
-                    // padding; every provider's cipher does that, not every provider has NONEwithRSA.
-                    return rsa(engines.get().pkcs1, Cipher.ENCRYPT_MODE, key,
-                            DigestInfoPrefix.wrap(opcode.hash(), payload));
-                case ECDSA_SIGN:
-                    return ecdsa(engines.get().ecdsa, key, payload);
-                default:
-                    throw new IllegalStateException(opcode + " passed the check");
-            }
-        } catch (InvalidKeyException e) {
-            throw new KeylessProtocolException(KeylessError.READ_ERROR, "provider cannot use the key: " + e);
-        } catch (BadPaddingException | IllegalBlockSizeException | SignatureException e) {
-            throw failed(opcode + " failed: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Checks that an input of {@code payloadLength} bytes fits the opcode and the key, without doing the operation:
-     * cheap enough to run before a request is queued for a worker, so that no worker time or queue memory goes to
-     * a request that must fail.
+     * Checks that an input of {@code payloadLength} bytes fits the opcode and the key, without doing the operation.
      *
      * @throws KeylessProtocolException CRYPTO_FAILED: the key is of the wrong type, the hash of the wrong length, or
      *         the ciphertext longer than the modulus
@@ -104,6 +69,65 @@ public final class KeyOperations {
         }
     }
 
+    /**
+     * Copies a checked payload into the array the provider takes: a ciphertext right-aligned in an array of the
+     * modulus length (the same number; some providers take nothing shorter), a hash after its DigestInfo prefix
+     * for RSA signatures, a hash as it is for ECDSA. The buffer is read, not consumed.
+     */
+    public static byte[] input(KeylessOpcode opcode, LoadedKey key, ByteBuf payload) {
+        int length = payload.readableBytes();
+        return switch (opcode.kind()) {
+            case RSA_DECRYPT, RSA_DECRYPT_RAW -> {
+                byte[] ciphertext = new byte[key.modulusLength()];
+                payload.getBytes(payload.readerIndex(), ciphertext, ciphertext.length - length, length);
+                yield ciphertext;
+            }
+            case RSA_SIGN -> DigestInfoPrefix.wrap(opcode.hash(), payload);
+            default -> {
+                byte[] hash = new byte[length];
+                payload.getBytes(payload.readerIndex(), hash);
+                yield hash;
+            }
+        };
+    }
+
+    /**
+     * Runs one operation on an input made by {@link #input}.
+     *
+     * @return the response payload
+     * @throws KeylessProtocolException CRYPTO_FAILED when the operation fails (bad padding, a ciphertext not
+     *         below the modulus); READ_ERROR when the provider cannot use the key
+     */
+    public byte[] execute(KeylessOpcode opcode, LoadedKey key, byte[] input) throws KeylessProtocolException {
+        if (opcode.kind() == KeylessOpcode.Kind.RSA_DECRYPT || opcode.kind() == KeylessOpcode.Kind.RSA_DECRYPT_RAW) {
+            if (!key.isBelowModulus(input)) {
+                throw failed("ciphertext is not below the modulus");
+            }
+        }
+        Engines mine = engines.get();
+        try {
+            return switch (opcode.kind()) {
+                case RSA_DECRYPT -> rsa(mine.pkcs1, Cipher.DECRYPT_MODE, key, input);
+                case RSA_DECRYPT_RAW -> leftPad(rsa(mine.raw, Cipher.DECRYPT_MODE, key, input), key.modulusLength());
+                // A PKCS#1 v1.5 signature is the private-key "encryption" of the DigestInfo with block type 1
+                // padding; every provider's cipher does that, not every provider has NONEwithRSA.
+                case RSA_SIGN -> rsa(mine.pkcs1, Cipher.ENCRYPT_MODE, key, input);
+                case ECDSA_SIGN -> ecdsa(mine.ecdsa[key.curve().ordinal()], key, input);
+                default -> throw new IllegalArgumentException(opcode + " is not a key operation");
+            };
+        } catch (InvalidKeyException e) {
+            throw new KeylessProtocolException(KeylessError.READ_ERROR, "provider cannot use the key: " + e);
+        } catch (BadPaddingException | IllegalBlockSizeException | SignatureException e) {
+            throw failed(opcode + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Checks, copies and runs in one call: for callers off the request path. */
+    public byte[] perform(KeylessOpcode opcode, LoadedKey key, byte[] payload) throws KeylessProtocolException {
+        check(opcode, key, payload.length);
+        return execute(opcode, key, input(opcode, key, Unpooled.wrappedBuffer(payload)));
+    }
+
     private static byte[] rsa(Cipher cipher, int mode, LoadedKey key, byte[] input)
             throws InvalidKeyException, BadPaddingException, IllegalBlockSizeException {
         cipher.init(mode, key.privateKey());
@@ -117,7 +141,7 @@ public final class KeyOperations {
         return signature.sign();
     }
 
-    private static byte[] leftPad(byte[] value, int length) {
+    static byte[] leftPad(byte[] value, int length) {
         if (value.length >= length) {
             return value;
         }
@@ -132,19 +156,24 @@ public final class KeyOperations {
 
     private Engines newEngines() {
         try {
-            return new Engines(
-                    rsaProvider == null ? Cipher.getInstance("RSA/ECB/PKCS1Padding")
-                            : Cipher.getInstance("RSA/ECB/PKCS1Padding", rsaProvider),
-                    rsaProvider == null ? Cipher.getInstance("RSA/ECB/NoPadding")
-                            : Cipher.getInstance("RSA/ECB/NoPadding", rsaProvider),
-                    ecProvider == null ? Signature.getInstance("NONEwithECDSA")
-                            : Signature.getInstance("NONEwithECDSA", ecProvider));
+            Provider rsa = providers.provider(KeyFamily.RSA);
+            Signature[] ecdsa = new Signature[EcCurve.values().length];
+            for (EcCurve curve : EcCurve.values()) {
+                Provider provider = providers.provider(KeyFamily.of(KeyType.EC, curve));
+                ecdsa[curve.ordinal()] = provider == null ? Signature.getInstance("NONEwithECDSA")
+                        : Signature.getInstance("NONEwithECDSA", provider);
+            }
+            return new Engines(cipher("RSA/ECB/PKCS1Padding", rsa), cipher("RSA/ECB/NoPadding", rsa), ecdsa);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("crypto provider lacks an engine the key server needs", e);
+            throw new IllegalStateException("crypto provider lacks an engine it passed its self-test with", e);
         }
     }
 
-    /** One thread's engines; JCA engines are not thread-safe. */
-    private record Engines(Cipher pkcs1, Cipher raw, Signature ecdsa) {
+    private static Cipher cipher(String transformation, Provider provider) throws GeneralSecurityException {
+        return provider == null ? Cipher.getInstance(transformation) : Cipher.getInstance(transformation, provider);
+    }
+
+    /** One thread's engines; JCA engines are not thread-safe. ECDSA engines are indexed by curve. */
+    private record Engines(Cipher pkcs1, Cipher raw, Signature[] ecdsa) {
     }
 }

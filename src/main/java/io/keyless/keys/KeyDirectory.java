@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +31,19 @@ public final class KeyDirectory {
      *         listed or holds no key file
      */
     public static KeyIndex load(Path directory) throws KeyLoadException {
+        return load(directory, KeyTranslator.NONE);
+    }
+
+    /**
+     * Reads, checks and indexes the keys of {@code directory}, each translated for the provider that will use it.
+     *
+     * @throws KeyLoadException naming every file that cannot be served, or the directory itself when it cannot be
+     *         listed or holds no key file
+     */
+    public static KeyIndex load(Path directory, KeyTranslator translator) throws KeyLoadException {
         List<Path> files = list(directory);
         // Parsing and checking dominate start-up with many keys; the files are independent.
-        List<Object> results = files.parallelStream().map(KeyDirectory::readOne).toList();
+        List<Object> results = files.parallelStream().map(file -> readOne(file, translator)).toList();
 
         List<KeyFileException> problems = new ArrayList<>();
         Map<ByteBuffer, LoadedKey> byDigest = new LinkedHashMap<>();
@@ -56,11 +67,14 @@ public final class KeyDirectory {
         return new KeyIndex(new ArrayList<>(byDigest.values()));
     }
 
-    private static Object readOne(Path file) {
+    private static Object readOne(Path file, KeyTranslator translator) {
         try {
-            return PemPrivateKeys.read(file);
+            LoadedKey key = PemPrivateKeys.read(file);
+            return key.withPrivateKey(translator.translate(key));
         } catch (KeyFileException e) {
             return e;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return new KeyFileException(file, "the crypto provider cannot use this key: " + e.getMessage());
         }
     }
 

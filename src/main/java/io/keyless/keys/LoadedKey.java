@@ -2,6 +2,7 @@ package io.keyless.keys;
 
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.util.Arrays;
 
 /**
  * A private key read from a file, with the identifiers requests find it by.
@@ -16,8 +17,10 @@ public final class LoadedKey {
     private final EcCurve curve;
     private final byte[] digest;
     private final byte[] ski;
+    private final byte[] modulus;
 
-    LoadedKey(Path file, KeyType type, PrivateKey privateKey, int bits, EcCurve curve, byte[] digest, byte[] ski) {
+    LoadedKey(Path file, KeyType type, PrivateKey privateKey, int bits, EcCurve curve, byte[] digest, byte[] ski,
+              byte[] modulus) {
         this.file = file;
         this.type = type;
         this.privateKey = privateKey;
@@ -25,6 +28,13 @@ public final class LoadedKey {
         this.curve = curve;
         this.digest = digest;
         this.ski = ski;
+        this.modulus = modulus;
+    }
+
+    /** The same key held as {@code translated}, a provider's own key object for it. */
+    LoadedKey withPrivateKey(PrivateKey translated) {
+        return translated == privateKey ? this
+                : new LoadedKey(file, type, translated, bits, curve, digest, ski, modulus);
     }
 
     /** The file the key was read from. */
@@ -48,6 +58,14 @@ public final class LoadedKey {
     /** The length in bytes of the RSA modulus: the length of every signature and of the longest ciphertext. */
     public int modulusLength() {
         return (bits + 7) / 8;
+    }
+
+    /**
+     * Whether {@code ciphertext}, an array of {@link #modulusLength()} bytes, is a number below the RSA modulus:
+     * one that can be decrypted. Not every provider says so itself.
+     */
+    public boolean isBelowModulus(byte[] ciphertext) {
+        return Arrays.compareUnsigned(ciphertext, modulus) < 0;
     }
 
     /** The curve of an EC key; {@code null} for RSA. */

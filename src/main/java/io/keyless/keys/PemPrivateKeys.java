@@ -157,8 +157,13 @@ public final class PemPrivateKeys {
                 n, key.getPublicExponent(), key.getPrivateExponent(), key.getPrime1(), key.getPrime2(),
                 key.getExponent1(), key.getExponent2(), key.getCoefficient()));
         byte[] publicKey = new RSAPublicKey(n, key.getPublicExponent()).getEncoded(ASN1Encoding.DER);
+        byte[] modulus = new byte[(bits + 7) / 8];
+        byte[] magnitude = n.toByteArray();
+        int significant = Math.min(magnitude.length, modulus.length);
+        System.arraycopy(magnitude, magnitude.length - significant, modulus, modulus.length - significant,
+                significant);
         return new LoadedKey(file, KeyType.RSA, privateKey, bits, null, KeyIdentifiers.rsaDigest(n),
-                KeyIdentifiers.ski(publicKey));
+                KeyIdentifiers.ski(publicKey), modulus);
     }
 
     private static LoadedKey sec1(Path file, ECPrivateKey key, EcCurve outerCurve) throws KeyFileException,
@@ -189,7 +194,7 @@ public final class PemPrivateKeys {
 
         PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(d, curve.spec()));
         return new LoadedKey(file, KeyType.EC, privateKey, curve.fieldSize(), curve,
-                KeyIdentifiers.ecDigest(q.getEncoded(true)), KeyIdentifiers.ski(q.getEncoded(false)));
+                KeyIdentifiers.ecDigest(q.getEncoded(true)), KeyIdentifiers.ski(q.getEncoded(false)), null);
     }
 
     private static EcCurve curve(Path file, X962Parameters parameters) throws KeyFileException {

@@ -8,7 +8,6 @@ import io.keyless.protocol.KeylessProtocolException;
 import io.keyless.protocol.KeylessRequest;
 import io.keyless.protocol.KeylessResponse;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -101,8 +100,8 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
 
-        // The one copy of the payload: JCA takes arrays.
-        byte[] input = ByteBufUtil.getBytes(request.payload());
+        // The one copy of the payload, into the array the provider takes.
+        byte[] input = KeyOperations.input(opcode, key, request.payload());
         services.workers().submit(new Operation(ctx.executor(), request.id(), opcode, key, input, entry));
     }
 
@@ -142,7 +141,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
             KeylessResponse response;
             String reason = null;
             try {
-                byte[] result = services.operations().perform(opcode, key, input);
+                byte[] result = services.operations().execute(opcode, key, input);
                 response = KeylessResponse.success(id, Unpooled.wrappedBuffer(result));
             } catch (KeylessProtocolException e) {
                 response = KeylessResponse.error(id, e.error());

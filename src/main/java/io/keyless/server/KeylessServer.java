@@ -1,5 +1,6 @@
 package io.keyless.server;
 
+import io.keyless.crypto.CryptoProviders;
 import io.keyless.crypto.KeyOperations;
 import io.keyless.keys.KeyDirectory;
 import io.keyless.keys.KeyFileException;
@@ -33,6 +34,7 @@ public final class KeylessServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final AtomicReference<KeyIndex> keys;
+    private final CryptoProviders providers;
     private final WorkerPool workers;
     private final InFlightRequests inFlight;
     private final EventLoopGroup acceptor;
@@ -42,11 +44,13 @@ public final class KeylessServer implements AutoCloseable {
     private final AtomicBoolean stopping;
     private final Object reloadLock = new Object();
 
-    private KeylessServer(ServerConfig config, AtomicReference<KeyIndex> keys, WorkerPool workers,
+    private KeylessServer(ServerConfig config, AtomicReference<KeyIndex> keys, CryptoProviders providers,
+                          WorkerPool workers,
                           InFlightRequests inFlight, EventLoopGroup acceptor, EventLoopGroup io,
                           ChannelGroup channels, Channel listener, AtomicBoolean stopping) {
         this.config = config;
         this.keys = keys;
+        this.providers = providers;
         this.workers = workers;
         this.inFlight = inFlight;
         this.acceptor = acceptor;
@@ -76,7 +80,10 @@ public final class KeylessServer implements AutoCloseable {
             log.info("transport kind={} epoll_unavailable=\"{}\"", transport, Transport.epollUnavailabilityCause());
         }
 
-        KeyOperations operations = new KeyOperations(config.rsaProvider(), config.ecProvider());
+        KeyOperations operations = new KeyOperations(setup.providers());
+        for (String skipped : setup.providers().skipped()) {
+            log.info("crypto provider skipped {}", skipped);
+        }
         log.info("crypto {} workers={} max_queued={}", operations.describe(), config.workers(), config.maxQueued());
 
         AtomicReference<KeyIndex> keys = new AtomicReference<>(setup.keys());
@@ -106,8 +113,8 @@ public final class KeylessServer implements AutoCloseable {
         }
         Channel listener = bound.channel();
 
-        KeylessServer server = new KeylessServer(config, keys, workers, inFlight, acceptor, io, channels, listener,
-                stopping);
+        KeylessServer server = new KeylessServer(config, keys, setup.providers(), workers, inFlight, acceptor, io,
+                channels, listener, stopping);
         log.info("listening address={}", describe(server.localAddress()));
         return server;
     }
@@ -142,7 +149,7 @@ public final class KeylessServer implements AutoCloseable {
             long start = System.nanoTime();
             KeyIndex fresh;
             try {
-                fresh = KeyDirectory.load(config.keyDirectory());
+                fresh = KeyDirectory.load(config.keyDirectory(), providers::translate);
             } catch (KeyLoadException e) {
                 for (KeyFileException problem : e.problems()) {
                     log.error("reload failed file={} reason=\"{}\"", problem.file(), problem.reason());

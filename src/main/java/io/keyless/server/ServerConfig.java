@@ -1,8 +1,10 @@
 package io.keyless.server;
 
+import io.keyless.crypto.CryptoProvider;
+import io.keyless.crypto.CryptoProviders;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.security.Provider;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -43,8 +45,8 @@ public final class ServerConfig {
     private final TlsImplementation tls;
     private final boolean forceNio;
     private final Duration shutdownGrace;
-    private final Provider rsaProvider;
-    private final Provider ecProvider;
+    private final CryptoProvider cryptoProvider;
+    private final CryptoProviders cryptoProviders;
 
     private ServerConfig(Builder builder) {
         this.address = builder.address;
@@ -60,8 +62,8 @@ public final class ServerConfig {
         this.tls = builder.tls;
         this.forceNio = builder.forceNio;
         this.shutdownGrace = builder.shutdownGrace;
-        this.rsaProvider = builder.rsaProvider;
-        this.ecProvider = builder.ecProvider;
+        this.cryptoProvider = builder.cryptoProvider;
+        this.cryptoProviders = builder.cryptoProviders;
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, not " + workers);
         }
@@ -138,14 +140,14 @@ public final class ServerConfig {
         return shutdownGrace;
     }
 
-    /** The JCA provider for RSA operations, or {@code null} for the JDK's preferred one. */
-    public Provider rsaProvider() {
-        return rsaProvider;
+    /** The provider forced for every private-key operation, or {@code null} to choose the fastest that works. */
+    public CryptoProvider cryptoProvider() {
+        return cryptoProvider;
     }
 
-    /** The JCA provider for ECDSA, or {@code null} for the JDK's preferred one. */
-    public Provider ecProvider() {
-        return ecProvider;
+    /** Providers chosen by whoever embeds the server, or {@code null} to choose at start-up. */
+    public CryptoProviders cryptoProviders() {
+        return cryptoProviders;
     }
 
     /** Collects the settings of a {@link ServerConfig}; the four files are required. */
@@ -163,16 +165,21 @@ public final class ServerConfig {
         private TlsImplementation tls = TlsImplementation.AUTO;
         private boolean forceNio;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
-        private Provider rsaProvider;
-        private Provider ecProvider;
+        private CryptoProvider cryptoProvider;
+        private CryptoProviders cryptoProviders;
 
         private Builder() {
         }
 
-        /** JCA providers for the private-key operations; {@code null} for the JDK's preferred ones. */
-        public Builder cryptoProviders(Provider rsa, Provider ec) {
-            this.rsaProvider = rsa;
-            this.ecProvider = ec;
+        /** Forces one provider for every private-key operation; {@code null} chooses the fastest that works. */
+        public Builder cryptoProvider(CryptoProvider cryptoProvider) {
+            this.cryptoProvider = cryptoProvider;
+            return this;
+        }
+
+        /** Uses providers already chosen, for instance a hardware module's when the server is embedded. */
+        public Builder cryptoProviders(CryptoProviders cryptoProviders) {
+            this.cryptoProviders = cryptoProviders;
             return this;
         }
 

@@ -1,11 +1,13 @@
 package io.keyless.server;
 
+import io.keyless.crypto.CryptoProviders;
 import io.keyless.keys.KeyDirectory;
 import io.keyless.keys.KeyFileException;
 import io.keyless.keys.KeyIndex;
 import io.keyless.keys.KeyLoadException;
 import io.netty.handler.ssl.SslContext;
 
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.List;
  * @param keyLoadTime how long reading and checking the key directory took
  */
 public record ServerSetup(SslContext sslContext, String tlsImplementation, List<X509Certificate> serverChain,
-                          List<X509Certificate> clientCas, KeyIndex keys, Duration keyLoadTime) {
+                          List<X509Certificate> clientCas, CryptoProviders providers, KeyIndex keys,
+                          Duration keyLoadTime) {
     /**
      * Reads and checks every file the configuration names.
      *
@@ -27,11 +30,19 @@ public record ServerSetup(SslContext sslContext, String tlsImplementation, List<
     public static ServerSetup prepare(ServerConfig config) throws StartupException {
         List<String> problems = new ArrayList<>();
         ServerTls.Material tls = ServerTls.build(config, problems);
+        CryptoProviders providers = config.cryptoProviders();
+        if (providers == null) {
+            try {
+                providers = CryptoProviders.select(config.cryptoProvider());
+            } catch (GeneralSecurityException e) {
+                throw new StartupException(e.getMessage());
+            }
+        }
 
         long start = System.nanoTime();
         KeyIndex keys = null;
         try {
-            keys = KeyDirectory.load(config.keyDirectory());
+            keys = KeyDirectory.load(config.keyDirectory(), providers::translate);
         } catch (KeyLoadException e) {
             e.problems().stream().map(KeyFileException::getMessage).forEach(problems::add);
         }
@@ -40,8 +51,8 @@ public record ServerSetup(SslContext sslContext, String tlsImplementation, List<
         if (!problems.isEmpty()) {
             throw new StartupException(problems);
         }
-        return new ServerSetup(tls.context(), ServerTls.describe(tls), tls.serverChain(), tls.clientCas(), keys,
-                keyLoadTime);
+        return new ServerSetup(tls.context(), ServerTls.describe(tls), tls.serverChain(), tls.clientCas(), providers,
+                keys, keyLoadTime);
     }
 
     /** The certificate the server presents. */

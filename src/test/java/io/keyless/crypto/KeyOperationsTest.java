@@ -1,5 +1,7 @@
 package io.keyless.crypto;
 
+import io.keyless.keys.KeyDirectory;
+import io.keyless.keys.KeyIndex;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
@@ -12,17 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.crypto.Cipher;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,9 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/** Every operation on every provider that loads on this machine, each result checked with BouncyCastle. */
 class KeyOperationsTest {
     private static final List<String> RSA_KEYS = List.of("rsa-1024", "rsa-2048", "rsa-4096");
     private static final List<String> EC_KEYS = List.of("ec-prime256v1", "ec-secp384r1", "ec-secp521r1");
@@ -42,64 +47,83 @@ class KeyOperationsTest {
     @TempDir
     static Path dir;
 
-    private static final Map<String, LoadedKey> keys = new HashMap<>();
     private static final Map<String, PublicKey> publicKeys = new HashMap<>();
-
-    private final KeyOperations operations = new KeyOperations(null, null);
+    private static final Map<CryptoProvider, KeyOperations> operations = new EnumMap<>(CryptoProvider.class);
+    private static final Map<CryptoProvider, KeyIndex> indexes = new EnumMap<>(CryptoProvider.class);
+    private static final Map<CryptoProvider, String> unavailable = new EnumMap<>(CryptoProvider.class);
 
     @BeforeAll
-    static void generateKeys() {
+    static void generateKeysAndLoadThemForEveryProvider() throws Exception {
         for (String name : concat(RSA_KEYS, EC_KEYS)) {
-            Path file = TestKeys.generate(dir, name);
-            keys.put(name, TestKeys.load(file));
-            publicKeys.put(name, TestKeys.publicKey(file));
+            publicKeys.put(name, TestKeys.publicKey(TestKeys.generate(dir, name)));
+        }
+        for (CryptoProvider provider : CryptoProvider.values()) {
+            try {
+                CryptoProviders providers = CryptoProviders.select(provider);
+                operations.put(provider, new KeyOperations(providers));
+                indexes.put(provider, KeyDirectory.load(dir, providers::translate));
+            } catch (GeneralSecurityException e) {
+                unavailable.put(provider, e.getMessage());
+            }
         }
     }
 
     static Stream<Arguments> signatures() {
         List<Arguments> cases = new ArrayList<>();
-        for (KeylessOpcode opcode : KeylessOpcode.values()) {
-            if (opcode.kind() == KeylessOpcode.Kind.RSA_SIGN) {
-                RSA_KEYS.forEach(key -> cases.add(Arguments.of(opcode, key)));
-            } else if (opcode.kind() == KeylessOpcode.Kind.ECDSA_SIGN) {
-                EC_KEYS.forEach(key -> cases.add(Arguments.of(opcode, key)));
+        for (CryptoProvider provider : CryptoProvider.values()) {
+            for (KeylessOpcode opcode : KeylessOpcode.values()) {
+                if (opcode.kind() == KeylessOpcode.Kind.RSA_SIGN) {
+                    RSA_KEYS.forEach(key -> cases.add(Arguments.of(provider, opcode, key)));
+                } else if (opcode.kind() == KeylessOpcode.Kind.ECDSA_SIGN) {
+                    EC_KEYS.forEach(key -> cases.add(Arguments.of(provider, opcode, key)));
+                }
             }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} with {1}")
+    static Stream<Arguments> rsaKeysOnEveryProvider() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CryptoProvider provider : CryptoProvider.values()) {
+            RSA_KEYS.forEach(key -> cases.add(Arguments.of(provider, key)));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} with {2}")
     @MethodSource("signatures")
-    void signsAHashSoThatThePublicKeyVerifiesTheMessage(KeylessOpcode opcode, String key) throws Exception {
+    void signsAHashSoThatThePublicKeyVerifiesTheMessage(CryptoProvider provider, KeylessOpcode opcode, String key)
+            throws Exception {
         byte[] message = randomBytes(100);
 
-        byte[] signature = operations.perform(opcode, keys.get(key), Signatures.hash(opcode.hash(), message));
+        byte[] signature = operations(provider).perform(opcode, key(provider, key),
+                Signatures.hash(opcode.hash(), message));
 
         assertThat(Signatures.verifies(opcode, publicKeys.get(key), message, signature)).isTrue();
         assertThat(Signatures.verifies(opcode, publicKeys.get(key), randomBytes(100), signature)).isFalse();
         if (opcode.kind() == KeylessOpcode.Kind.RSA_SIGN) {
-            assertThat(signature).hasSize(keys.get(key).modulusLength());
+            assertThat(signature).hasSize(key(provider, key).modulusLength());
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rsaKeys")
-    void decryptsAPkcs1Ciphertext(String key) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("rsaKeysOnEveryProvider")
+    void decryptsAPkcs1Ciphertext(CryptoProvider provider, String key) throws Exception {
         byte[] premaster = randomBytes(48);
 
-        byte[] plaintext = operations.perform(KeylessOpcode.RSA_DECRYPT, keys.get(key),
+        byte[] plaintext = operations(provider).perform(KeylessOpcode.RSA_DECRYPT, key(provider, key),
                 Signatures.encrypt(publicKeys.get(key), premaster));
 
         assertThat(plaintext).isEqualTo(premaster);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rsaKeys")
-    void rawDecryptReturnsThePaddedBlock(String key) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("rsaKeysOnEveryProvider")
+    void rawDecryptReturnsThePaddedBlock(CryptoProvider provider, String key) throws Exception {
         byte[] premaster = randomBytes(48);
-        int k = keys.get(key).modulusLength();
+        int k = key(provider, key).modulusLength();
 
-        byte[] block = operations.perform(KeylessOpcode.RSA_DECRYPT_RAW, keys.get(key),
+        byte[] block = operations(provider).perform(KeylessOpcode.RSA_DECRYPT_RAW, key(provider, key),
                 Signatures.encrypt(publicKeys.get(key), premaster));
 
         assertThat(block).hasSize(k);
@@ -109,14 +133,14 @@ class KeyOperationsTest {
         assertThat(Arrays.copyOfRange(block, k - 48, k)).isEqualTo(premaster);
     }
 
-    @Test
-    void rawDecryptKeepsLeadingZerosToTheModulusLength() throws Exception {
-        LoadedKey key = keys.get("rsa-2048");
+    @ParameterizedTest
+    @EnumSource(CryptoProvider.class)
+    void decryptsACiphertextShorterThanTheModulusAndKeepsLeadingZeros(CryptoProvider provider) throws Exception {
         RSAPublicKey publicKey = (RSAPublicKey) publicKeys.get("rsa-2048");
-        BigInteger small = BigInteger.valueOf(0x1234);
-        byte[] ciphertext = small.modPow(publicKey.getPublicExponent(), publicKey.getModulus()).toByteArray();
-
-        byte[] block = operations.perform(KeylessOpcode.RSA_DECRYPT_RAW, key, stripSign(ciphertext));
+        byte[] ciphertext = BigInteger.valueOf(0x1234).modPow(publicKey.getPublicExponent(), publicKey.getModulus())
+                .toByteArray();
+        byte[] block = operations(provider).perform(KeylessOpcode.RSA_DECRYPT_RAW, key(provider, "rsa-2048"),
+                stripSign(ciphertext));
 
         byte[] expected = new byte[256];
         expected[254] = 0x12;
@@ -124,49 +148,53 @@ class KeyOperationsTest {
         assertThat(block).isEqualTo(expected);
     }
 
-    @Test
-    void refusesAnAllZeroCiphertext() {
-        assertCryptoFailed(KeylessOpcode.RSA_DECRYPT, "rsa-2048", new byte[256]);
+    @ParameterizedTest
+    @EnumSource(CryptoProvider.class)
+    void refusesAnAllZeroCiphertext(CryptoProvider provider) {
+        assertCryptoFailed(provider, KeylessOpcode.RSA_DECRYPT, "rsa-2048", new byte[256]);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CryptoProvider.class)
+    void refusesACiphertextNotBelowTheModulus(CryptoProvider provider) {
+        byte[] allOnes = new byte[256];
+        Arrays.fill(allOnes, (byte) 0xFF);
+        assertCryptoFailed(provider, KeylessOpcode.RSA_DECRYPT, "rsa-2048", allOnes);
+        assertCryptoFailed(provider, KeylessOpcode.RSA_DECRYPT_RAW, "rsa-2048", allOnes);
     }
 
     @Test
     void refusesACiphertextLongerThanTheModulus() {
-        assertCryptoFailed(KeylessOpcode.RSA_DECRYPT, "rsa-2048", randomBytes(257));
-        assertCryptoFailed(KeylessOpcode.RSA_DECRYPT_RAW, "rsa-2048", randomBytes(257));
-    }
-
-    @Test
-    void refusesACiphertextNotBelowTheModulus() {
-        byte[] allOnes = new byte[256];
-        Arrays.fill(allOnes, (byte) 0xFF);
-        assertCryptoFailed(KeylessOpcode.RSA_DECRYPT, "rsa-2048", allOnes);
-        assertCryptoFailed(KeylessOpcode.RSA_DECRYPT_RAW, "rsa-2048", allOnes);
+        assertCryptoFailed(CryptoProvider.JDK, KeylessOpcode.RSA_DECRYPT, "rsa-2048", randomBytes(257));
+        assertCryptoFailed(CryptoProvider.JDK, KeylessOpcode.RSA_DECRYPT_RAW, "rsa-2048", randomBytes(257));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("signingOpcodes")
     void refusesAHashOfTheWrongLength(KeylessOpcode opcode) {
         String key = opcode.kind() == KeylessOpcode.Kind.RSA_SIGN ? "rsa-2048" : "ec-prime256v1";
-        assertCryptoFailed(opcode, key, new byte[opcode.hash().length() - 1]);
-        assertCryptoFailed(opcode, key, new byte[opcode.hash().length() + 1]);
-        assertCryptoFailed(opcode, key, new byte[0]);
+        assertCryptoFailed(CryptoProvider.JDK, opcode, key, new byte[opcode.hash().length() - 1]);
+        assertCryptoFailed(CryptoProvider.JDK, opcode, key, new byte[opcode.hash().length() + 1]);
+        assertCryptoFailed(CryptoProvider.JDK, opcode, key, new byte[0]);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("signingOpcodes")
     void refusesAKeyOfTheOtherType(KeylessOpcode opcode) {
         String key = opcode.kind() == KeylessOpcode.Kind.RSA_SIGN ? "ec-prime256v1" : "rsa-2048";
-        assertCryptoFailed(opcode, key, new byte[opcode.hash().length()]);
+        assertCryptoFailed(CryptoProvider.JDK, opcode, key, new byte[opcode.hash().length()]);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"RSA_DECRYPT", "RSA_DECRYPT_RAW"})
+    @EnumSource(value = KeylessOpcode.class, names = {"RSA_DECRYPT", "RSA_DECRYPT_RAW"})
     void refusesToDecryptWithAnEcKey(KeylessOpcode opcode) {
-        assertCryptoFailed(opcode, "ec-prime256v1", new byte[32]);
+        assertCryptoFailed(CryptoProvider.JDK, opcode, "ec-prime256v1", new byte[32]);
     }
 
-    @Test
-    void servesManyThreadsAtOnce() throws Exception {
+    @ParameterizedTest
+    @EnumSource(CryptoProvider.class)
+    void servesManyThreadsAtOnce(CryptoProvider provider) throws Exception {
+        KeyOperations chosen = operations(provider);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Boolean>> results = new ArrayList<>();
@@ -175,7 +203,7 @@ class KeyOperationsTest {
                 String key = i % 2 == 0 ? "rsa-1024" : "ec-prime256v1";
                 results.add(pool.submit(() -> {
                     byte[] message = randomBytes(64);
-                    byte[] signature = operations.perform(opcode, keys.get(key),
+                    byte[] signature = chosen.perform(opcode, key(provider, key),
                             Signatures.hash(opcode.hash(), message));
                     return Signatures.verifies(opcode, publicKeys.get(key), message, signature);
                 }));
@@ -190,38 +218,57 @@ class KeyOperationsTest {
 
     @Test
     void answersReadErrorWhenTheProviderCannotUseTheKey() {
-        KeyOperations refusing = new KeyOperations(new KeyRefusingProvider(), null);
+        KeyOperations refusing = new KeyOperations(CryptoProviders.using("refusing", new KeyRefusingProvider()));
 
-        assertThatThrownBy(() -> refusing.perform(KeylessOpcode.RSA_SIGN_SHA256, keys.get("rsa-2048"), new byte[32]))
-                .isInstanceOfSatisfying(KeylessProtocolException.class,
-                        e -> assertThat(e.error()).isEqualTo(KeylessError.READ_ERROR));
+        for (String key : List.of("rsa-2048", "ec-prime256v1")) {
+            KeylessOpcode opcode = key.startsWith("rsa") ? KeylessOpcode.RSA_SIGN_SHA256
+                    : KeylessOpcode.ECDSA_SIGN_SHA256;
+            assertThatThrownBy(() -> refusing.perform(opcode, key(CryptoProvider.JDK, key), new byte[32]))
+                    .isInstanceOfSatisfying(KeylessProtocolException.class,
+                            e -> assertThat(e.error()).isEqualTo(KeylessError.READ_ERROR));
+        }
     }
 
     @Test
-    void namesTheProvidersInUse() {
-        assertThat(operations.describe()).isEqualTo("rsa=" + providerOf("RSA/ECB/PKCS1Padding") + " ecdsa=SunEC");
+    void choosesTheFastestProviderThatWorksForEachFamily() throws Exception {
+        CryptoProviders chosen = CryptoProviders.select(null);
+
+        // ACCP is first for every family wherever it loads; without it the next in line takes over.
+        String expected = unavailable.containsKey(CryptoProvider.ACCP) ? "conscrypt" : "accp";
+        assertThat(chosen.choice(KeyFamily.RSA).name()).isEqualTo(expected);
+        assertThat(chosen.describe()).startsWith("rsa=" + expected + " p256=");
     }
 
-    static Stream<String> rsaKeys() {
-        return RSA_KEYS.stream();
+    @Test
+    void keepsTheJdkKeysWhenTheProviderHasNoKeyFactory() throws Exception {
+        CryptoProviders refusing = CryptoProviders.using("refusing", new KeyRefusingProvider());
+        LoadedKey key = key(CryptoProvider.JDK, "rsa-2048");
+
+        assertThat(refusing.translate(key)).isSameAs(key.privateKey());
     }
 
     static Stream<KeylessOpcode> signingOpcodes() {
         return Stream.of(KeylessOpcode.values()).filter(opcode -> opcode.hash() != null);
     }
 
-    private void assertCryptoFailed(KeylessOpcode opcode, String key, byte[] payload) {
-        assertThatThrownBy(() -> operations.perform(opcode, keys.get(key), payload))
-                .isInstanceOfSatisfying(KeylessProtocolException.class,
-                        e -> assertThat(e.error()).isEqualTo(KeylessError.CRYPTO_FAILED));
+    private static KeyOperations operations(CryptoProvider provider) {
+        assumeTrue(operations.containsKey(provider), () -> provider + " does not work here: "
+                + unavailable.get(provider));
+        return operations.get(provider);
     }
 
-    private static String providerOf(String transformation) {
-        try {
-            return Cipher.getInstance(transformation).getProvider().getName();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+    private static LoadedKey key(CryptoProvider provider, String name) {
+        operations(provider);
+        return indexes.get(provider).keys().stream()
+                .filter(key -> key.file().getFileName().toString().equals(name + ".key"))
+                .findFirst().orElseThrow();
+    }
+
+    private static void assertCryptoFailed(CryptoProvider provider, KeylessOpcode opcode, String key,
+                                           byte[] payload) {
+        assertThatThrownBy(() -> operations(provider).perform(opcode, key(provider, key), payload))
+                .isInstanceOfSatisfying(KeylessProtocolException.class,
+                        e -> assertThat(e.error()).isEqualTo(KeylessError.CRYPTO_FAILED));
     }
 
     private static byte[] stripSign(byte[] bytes) {

@@ -1,6 +1,7 @@
 package io.keyless.server;
 
 import io.keyless.client.KeylessConnection;
+import io.keyless.crypto.CryptoProviders;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
@@ -224,7 +225,7 @@ class ServerOperationsTest {
     @Test
     void answersReadErrorWhenTheProviderCannotUseTheKey() throws Exception {
         try (RunningServer refusing = RunningServer.start(Samples.server()
-                .cryptoProviders(new KeyRefusingProvider(), null).build());
+                .cryptoProviders(CryptoProviders.using("refusing", new KeyRefusingProvider())).build());
              KeylessConnection other = refusing.connect()) {
             KeylessResponse response = await(other.send(KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256)
                     .ski(rsa.ski()).payload(new byte[32])));

@@ -4,15 +4,19 @@ import javax.crypto.CipherSpi;
 import javax.crypto.NoSuchPaddingException;
 import java.security.AlgorithmParameters;
 import java.security.InvalidKeyException;
+import java.security.InvalidParameterException;
 import java.security.Key;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.SignatureSpi;
 import java.security.spec.AlgorithmParameterSpec;
 
 /**
- * A JCA provider whose RSA ciphers refuse every key at initialisation, as a hardware-backed provider does when the
- * key it holds has become unreadable. Nothing on this machine fails that way for real.
+ * A JCA provider whose RSA ciphers and ECDSA signatures refuse every key at initialisation, as a hardware-backed
+ * provider does when the key it holds has become unreadable. Nothing on this machine fails that way for real.
  */
 public final class KeyRefusingProvider extends Provider {
     private static final long serialVersionUID = 1L;
@@ -22,6 +26,52 @@ public final class KeyRefusingProvider extends Provider {
         put("Cipher.RSA", RefusingCipher.class.getName());
         put("Cipher.RSA SupportedPaddings", "NOPADDING|PKCS1PADDING");
         put("Cipher.RSA SupportedModes", "ECB");
+        put("Signature.NONEwithECDSA", RefusingSignature.class.getName());
+    }
+
+    /** An ECDSA signature that cannot read any key. */
+    public static final class RefusingSignature extends SignatureSpi {
+        @Override
+        protected void engineInitVerify(PublicKey publicKey) throws InvalidKeyException {
+            throw new InvalidKeyException("key material unavailable");
+        }
+
+        @Override
+        protected void engineInitSign(PrivateKey privateKey) throws InvalidKeyException {
+            throw new InvalidKeyException("key material unavailable");
+        }
+
+        @Override
+        protected void engineUpdate(byte b) {
+            throw new IllegalStateException("not initialised");
+        }
+
+        @Override
+        protected void engineUpdate(byte[] b, int off, int len) {
+            throw new IllegalStateException("not initialised");
+        }
+
+        @Override
+        protected byte[] engineSign() {
+            throw new IllegalStateException("not initialised");
+        }
+
+        @Override
+        protected boolean engineVerify(byte[] sigBytes) {
+            throw new IllegalStateException("not initialised");
+        }
+
+        @Override
+        @Deprecated
+        protected void engineSetParameter(String param, Object value) {
+            throw new InvalidParameterException("no parameters");
+        }
+
+        @Override
+        @Deprecated
+        protected Object engineGetParameter(String param) {
+            throw new InvalidParameterException("no parameters");
+        }
     }
 
     /** An RSA cipher that cannot read any key. */
