@@ -4,8 +4,8 @@ import io.keyless.client.KeylessConnection;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends the requests: either a fixed number in flight on every connection (closed loop: the server's pace sets
@@ -59,25 +59,56 @@ final class LoadGenerator {
     }
 
     /**
-     * Open loop: sends {@code rate} requests per second, spread over the connections in turn, on this thread until
-     * {@code untilNanos} or {@link #stop()}.
+     * Open loop: sends {@code rate} requests per second in all, spread evenly over the connections, until
+     * {@code untilNanos} or {@link #stop()}. Each connection's requests are paced by timers on its own event loop,
+     * so that sending costs no hand-over between threads.
      */
-    void runOpenLoop(double rate, long untilNanos) {
-        double interval = 1e9 / rate;
+    void startOpenLoop(double rate, long untilNanos) {
+        double interval = 1e9 * connections.size() / rate;
         long start = System.nanoTime();
-        for (long n = 0; running; n++) {
-            long due = start + (long) (n * interval);
-            if (due >= untilNanos) {
-                return;
+        for (int i = 0; i < connections.size(); i++) {
+            long first = start + (long) (i * interval / connections.size());
+            KeylessConnection connection = connections.get(i);
+            connection.eventLoop().execute(new Pacer(connection, first, interval, untilNanos));
+        }
+    }
+
+    /** Sends one connection's requests when they are due, on the connection's event loop. */
+    private final class Pacer implements Runnable {
+        private final KeylessConnection connection;
+        private final long first;
+        private final double interval;
+        private final long until;
+        private long sent;
+
+        Pacer(KeylessConnection connection, long first, double interval, long until) {
+            this.connection = connection;
+            this.first = first;
+            this.interval = interval;
+            this.until = until;
+        }
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            while (running) {
+                long due = first + (long) (sent * interval);
+                if (due >= until) {
+                    return;
+                }
+                if (due > now) {
+                    connection.eventLoop().schedule(this, due - now, TimeUnit.NANOSECONDS);
+                    return;
+                }
+                sent++;
+                send(due);
             }
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            KeylessConnection connection = connections.get((int) (n % connections.size()));
+        }
+
+        private void send(long due) {
             if (!connection.isOpen()) {
                 stats.failed(due);
-                continue;
+                return;
             }
             outstanding.incrementAndGet();
             connection.send(pick().request(connection.nextId())).whenComplete((response, failure) -> {

@@ -13,16 +13,16 @@ import java.util.Map;
 final class Report {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
-    private final BenchCommand command;
+    private final LoadSettings settings;
     private final List<Workload> workloads;
     private final Stats stats;
     private final double seconds;
     private final Double cpuSeconds;
     private final long unanswered;
 
-    Report(BenchCommand command, List<Workload> workloads, Stats stats, double seconds, Double cpuSeconds,
+    Report(LoadSettings settings, List<Workload> workloads, Stats stats, double seconds, Double cpuSeconds,
            long unanswered) {
-        this.command = command;
+        this.settings = settings;
         this.workloads = workloads;
         this.stats = stats;
         this.seconds = seconds;
@@ -39,19 +39,26 @@ final class Report {
         return stats.ok() + stats.errorCount();
     }
 
-    private double perSecond() {
+    /** Answers per second during the measured window. */
+    double perSecond() {
         return answered() / seconds;
     }
 
-    private Double cpuMicrosPerOperation() {
+    /** The server's CPU time per answer, in microseconds, or {@code null} if the server's CPU was not read. */
+    Double cpuMicrosPerOperation() {
         return cpuSeconds == null || answered() == 0 ? null : cpuSeconds * 1e6 / answered();
+    }
+
+    /** A latency percentile, in milliseconds. */
+    double latencyMillis(double percentile) {
+        return stats.total().getValueAtPercentile(percentile) / 1000.0;
     }
 
     String text() {
         Histogram latency = stats.total();
         StringBuilder text = new StringBuilder();
         line(text, "workload", describeWorkloads());
-        line(text, "load", command.describeLoad());
+        line(text, "load", settings.describe());
         line(text, "measured", String.format(Locale.ROOT, "%.1f s", seconds));
         line(text, "answered", String.format(Locale.ROOT, "%,d (%,d ok, %,d errors)", answered(), stats.ok(),
                 stats.errorCount()));
@@ -92,7 +99,7 @@ final class Report {
             item.put("share_percent", Workload.share(workload, workloads));
             mix.add(item);
         }
-        Map<String, Object> document = new LinkedHashMap<>(command.settings());
+        Map<String, Object> document = new LinkedHashMap<>(settings.toMap());
         document.put("workloads", mix);
         document.put("measured_s", seconds);
         document.put("answered", answered());

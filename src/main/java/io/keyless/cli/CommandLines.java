@@ -1,5 +1,6 @@
 package io.keyless.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 
@@ -10,6 +11,11 @@ public final class CommandLines {
 
     /** Runs {@code command} on {@code args} and returns its exit status. */
     public static int execute(String name, Object command, String... args) {
+        // Netty samples buffers for leaks by default, capturing a stack trace for each: measurable on every request.
+        // The tests run with the detector at its strictest; an operator can still turn it on with the property.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         return create(name, command).execute(args);
     }
 

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -69,6 +70,9 @@ public final class KeylessClient implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
                                 .addLast("tls", sslContext.newHandler(channel.alloc(), host, port))
+                                // Requests written while responses are being read go out together at the end of
+                                // the read, not one TLS record and one system call each.
+                                .addLast("flushes", new FlushConsolidationHandler(256, false))
                                 .addLast("frames", new KeylessFrameDecoder())
                                 .addLast("responses", KeylessResponseDecoder.INSTANCE)
                                 .addLast("requests", KeylessRequestEncoder.INSTANCE)

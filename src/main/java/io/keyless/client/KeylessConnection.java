@@ -5,6 +5,7 @@ import io.keyless.protocol.KeylessResponse;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
 
 import javax.net.ssl.SSLSession;
@@ -83,6 +84,14 @@ public final class KeylessConnection implements AutoCloseable {
             }
         });
         return future;
+    }
+
+    /**
+     * The thread this connection's I/O runs on. Requests sent from it, for instance from a response's callback or a
+     * task scheduled on it, are written without a hand-over between threads.
+     */
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     /** Requests sent and not yet answered. */

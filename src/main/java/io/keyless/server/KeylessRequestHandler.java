@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +26,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
     private final RequestServices services;
     private ResponseWriter writer;
     private ReadThrottle throttle;
+    private CompletionDelivery.Loop delivery;
 
     KeylessRequestHandler(RequestServices services) {
         this.services = services;
@@ -35,6 +35,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         throttle = new ReadThrottle(ctx, services.maxPending(), services.stopping());
+        delivery = services.delivery().loop(ctx.executor());
         writer = new ResponseWriter(ctx, written -> {
             services.inFlight().ended();
             throttle.responseWritten();
@@ -102,7 +103,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
 
         // The one copy of the payload, into the array the provider takes.
         byte[] input = KeyOperations.input(opcode, key, request.payload());
-        services.workers().submit(new Operation(ctx.executor(), request.id(), opcode, key, input, entry));
+        services.workers().submit(new Operation(request.id(), opcode, key, input, entry));
     }
 
     private void respond(KeylessResponse response, AccessLog.Entry entry, String reason) {
@@ -119,16 +120,13 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
 
     /** One private-key operation, run on a worker and answered on the connection's event loop. */
     private final class Operation implements WorkerPool.Task {
-        private final EventExecutor eventLoop;
         private final int id;
         private final KeylessOpcode opcode;
         private final LoadedKey key;
         private final byte[] input;
         private final AccessLog.Entry entry;
 
-        Operation(EventExecutor eventLoop, int id, KeylessOpcode opcode, LoadedKey key, byte[] input,
-                  AccessLog.Entry entry) {
-            this.eventLoop = eventLoop;
+        Operation(int id, KeylessOpcode opcode, LoadedKey key, byte[] input, AccessLog.Entry entry) {
             this.id = id;
             this.opcode = opcode;
             this.key = key;
@@ -163,7 +161,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
 
         private void answer(KeylessResponse response, String reason) {
             try {
-                eventLoop.execute(() -> respond(response, entry, reason));
+                delivery.deliver(() -> respond(response, entry, reason));
             } catch (RejectedExecutionException e) {
                 // The event loop has stopped: the connection is gone and nobody will read this answer.
                 response.release();

@@ -67,6 +67,7 @@ public final class KeylessServer implements AutoCloseable {
      */
     public static KeylessServer start(ServerConfig config) throws StartupException {
         ServerSetup setup = ServerSetup.prepare(config);
+        collectLoadingGarbage(setup.keys().size());
         log.info("tls implementation={} protocol={} suites={}", setup.tlsImplementation(), ServerTls.PROTOCOL,
                 String.join(",", setup.cipherSuites()));
         log.info("keys loaded count={} rsa={} ec={} dir={} millis={}", setup.keys().size(),
@@ -75,9 +76,10 @@ public final class KeylessServer implements AutoCloseable {
 
         Transport transport = Transport.choose(config.forceNio());
         if (transport == Transport.EPOLL || config.forceNio()) {
-            log.info("transport kind={}", transport);
+            log.info("transport kind={} io_threads={}", transport, config.ioThreads());
         } else {
-            log.info("transport kind={} epoll_unavailable=\"{}\"", transport, Transport.epollUnavailabilityCause());
+            log.info("transport kind={} io_threads={} epoll_unavailable=\"{}\"", transport, config.ioThreads(),
+                    Transport.epollUnavailabilityCause());
         }
 
         KeyOperations operations = new KeyOperations(setup.providers());
@@ -90,10 +92,11 @@ public final class KeylessServer implements AutoCloseable {
         WorkerPool workers = new WorkerPool(config.workers(), config.maxQueued());
         InFlightRequests inFlight = new InFlightRequests();
         AtomicBoolean stopping = new AtomicBoolean();
-        RequestServices services = new RequestServices(keys, operations, workers, inFlight,
+        RequestServices services = new RequestServices(keys, operations, workers, new CompletionDelivery(workers),
+                inFlight,
                 new AccessLog(config.accessLog()), config.maxPending(), stopping);
         EventLoopGroup acceptor = transport.newGroup(1, "keyless-accept");
-        EventLoopGroup io = transport.newGroup(Runtime.getRuntime().availableProcessors(), "keyless-io");
+        EventLoopGroup io = transport.newGroup(config.ioThreads(), "keyless-io");
         ChannelGroup channels = new DefaultChannelGroup("keyless-connections", GlobalEventExecutor.INSTANCE);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -117,6 +120,19 @@ public final class KeylessServer implements AutoCloseable {
                 channels, listener, stopping);
         log.info("listening address={}", describe(server.localAddress()));
         return server;
+    }
+
+    /**
+     * Parsing a large key directory leaves the heap grown with garbage that the collector would keep, as memory the
+     * process holds, until the next collection; one full collection before serving gives it back. Costs a pause
+     * of well under a second, before any request can wait for it.
+     */
+    private static void collectLoadingGarbage(int keys) {
+        if (keys >= 1000) {
+            long start = System.nanoTime();
+            System.gc();
+            log.info("start-up garbage collected keys={} millis={}", keys, (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     public InetSocketAddress localAddress() {

@@ -18,6 +18,12 @@ public final class ServerConfig {
     /** How many private-key operations may wait for a worker before new ones are refused. */
     public static final int DEFAULT_MAX_QUEUED = 65536;
 
+    /**
+     * Network event loops: one per four CPUs. The loops only frame, decrypt and encrypt; with fewer of them, each
+     * has more to do per wake-up, and wake-ups are what network work costs most here.
+     */
+    public static final int DEFAULT_IO_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
+
     /** Requests one connection may have unanswered before the server stops reading from it. */
     public static final int DEFAULT_MAX_PENDING = 1024;
 
@@ -39,6 +45,7 @@ public final class ServerConfig {
     private final Path serverKey;
     private final Path keyDirectory;
     private final int workers;
+    private final int ioThreads;
     private final int maxQueued;
     private final int maxPending;
     private final boolean accessLog;
@@ -56,6 +63,7 @@ public final class ServerConfig {
         this.serverKey = Objects.requireNonNull(builder.serverKey, "serverKey");
         this.keyDirectory = Objects.requireNonNull(builder.keyDirectory, "keyDirectory");
         this.workers = builder.workers;
+        this.ioThreads = builder.ioThreads;
         this.maxQueued = builder.maxQueued;
         this.maxPending = builder.maxPending;
         this.accessLog = builder.accessLog;
@@ -66,6 +74,9 @@ public final class ServerConfig {
         this.cryptoProviders = builder.cryptoProviders;
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+        }
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be at least 1, not " + ioThreads);
         }
         if (maxQueued < 1) {
             throw new IllegalArgumentException("maxQueued must be at least 1, not " + maxQueued);
@@ -111,6 +122,11 @@ public final class ServerConfig {
     /** Threads running private-key operations. */
     public int workers() {
         return workers;
+    }
+
+    /** Network event loop threads. */
+    public int ioThreads() {
+        return ioThreads;
     }
 
     public int maxQueued() {
@@ -159,6 +175,7 @@ public final class ServerConfig {
         private Path serverKey;
         private Path keyDirectory;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private int ioThreads = DEFAULT_IO_THREADS;
         private int maxQueued = DEFAULT_MAX_QUEUED;
         private int maxPending = DEFAULT_MAX_PENDING;
         private boolean accessLog;
@@ -215,6 +232,11 @@ public final class ServerConfig {
 
         public Builder workers(int workers) {
             this.workers = workers;
+            return this;
+        }
+
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
             return this;
         }
 

@@ -77,6 +77,18 @@ class BenchIT {
     }
 
     @Test
+    void measuresHandshakesAndTheirServerCpu() throws Exception {
+        KeylessProcess.Result result = bench("--handshakes", "--connections", "2", "--duration", "2",
+                "--warmup", "0.5", "--server-pid", Long.toString(server.pid()));
+
+        assertThat(result.status()).as(result.stderr()).isZero();
+        assertThat(result.stdout())
+                .contains("workload    handshakes (connect, mutual TLS 1.2 handshake, close)")
+                .containsPattern("handshakes  [\\d,]+ \\(0 failed\\)")
+                .containsPattern("server cpu  \\d+ us/handshake");
+    }
+
+    @Test
     void refusesAnUnknownWorkloadAsAUsageError() throws Exception {
         KeylessProcess.Result result = bench("--workload", "rsa9999-sha256");
 

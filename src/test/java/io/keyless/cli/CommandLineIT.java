@@ -32,9 +32,11 @@ class CommandLineIT {
                 .contains("tls: openssl")
                 .contains("server certificate: " + Samples.SERVER_CERT + " subject=\"CN=localhost,O=keyless sample\"")
                 .contains("client CA: " + Samples.CLIENT_CA)
-                .contains("keys: 2 from keys/sample (1 RSA, 1 EC)")
+                .contains("keys: 3 from keys/sample (1 RSA, 2 EC)")
                 .contains("key: keys/sample/rsa2048.key RSA-2048 ski=")
                 .contains("key: keys/sample/p256.key P-256 ski=")
+                .contains("key: keys/sample/p384.key P-384 ski=")
+                .containsPattern("crypto: rsa=\\w+ p256=\\w+ p384=\\w+ p521=\\w+\n")
                 .contains("listen: 127.0.0.1:2407")
                 .endsWith("configuration OK\n");
     }

@@ -174,7 +174,7 @@ class ServerProcessIT {
 
                 // Facility daemon (3), severity info (6): priority 30.
                 assertThat(received).allMatch(line -> line.startsWith("<")).anyMatch(line -> line.startsWith("<30>"));
-                assertThat(received).anyMatch(line -> line.contains("keyless: KeylessServer keys loaded count=2"));
+                assertThat(received).anyMatch(line -> line.contains("keyless: KeylessServer keys loaded count=3"));
                 assertThat(server.stdout()).doesNotContain("listening");
             }
         }
