@@ -23,10 +23,27 @@ final class WorkerPool {
     WorkerPool(int threads, int maxQueued) {
         // Refusal calls back instead of throwing: under overload every refused request would otherwise pay for an
         // exception and its stack trace.
-        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        this(new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(maxQueued), new DefaultThreadFactory("keyless-worker", true),
-                (task, pool) -> ((Task) task).rejected());
+                (task, pool) -> ((Task) task).rejected()));
         executor.prestartAllCoreThreads();
+    }
+
+    private WorkerPool(ThreadPoolExecutor executor) {
+        this.executor = executor;
+    }
+
+    /**
+     * A pool that runs each task on the thread that submits it, so that a test can drive a pipeline on one thread
+     * from request to response. Never for a server: it would run private-key operations on an event loop.
+     */
+    static WorkerPool callerRuns() {
+        return new WorkerPool(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1)) {
+            @Override
+            public void execute(Runnable task) {
+                task.run();
+            }
+        });
     }
 
     void submit(Task task) {
