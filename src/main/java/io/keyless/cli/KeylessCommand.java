@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -84,6 +85,38 @@ public final class KeylessCommand implements Callable<Integer> {
             description = "Threads for private-key operations (default: the number of CPUs).")
     Integer workers;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+            description = "Connections open at once; more are closed when accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-pending", paramLabel = "N", defaultValue = "1024",
+            description = "Requests one connection may have unanswered; at the limit the server stops reading from "
+                    + "it until half are answered, and drops none (default: ${DEFAULT-VALUE}).")
+    int maxPending;
+
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "65536",
+            description = "Private-key operations that may wait for a worker; beyond it new ones are answered "
+                    + "INTERNAL_ERROR at once (default: ${DEFAULT-VALUE}).")
+    int maxQueued;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Time a client has to complete the TLS handshake (default: ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "Close a connection that has passed nothing either way for this long while owed no "
+                    + "answer, including one stalled in the middle of a request; 0 never closes one "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "On SIGTERM, how long to wait for requests already received before closing; a second "
+                    + "SIGTERM exits at once (default: ${DEFAULT-VALUE}).")
+    Duration shutdownTimeout;
+
     @Option(names = "--crypto-provider", paramLabel = "NAME", defaultValue = "auto",
             description = "Provider of the private-key operations: auto (the fastest that loads and passes its "
                     + "self-test, per key type), accp, conscrypt, jdk or bc (default: ${DEFAULT-VALUE}).")
@@ -116,6 +149,12 @@ public final class KeylessCommand implements Callable<Integer> {
         }
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535");
+        }
+        atLeastOne("--max-connections", maxConnections);
+        atLeastOne("--max-pending", maxPending);
+        atLeastOne("--max-queued", maxQueued);
+        if (handshakeTimeout.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--handshake-timeout must be more than 0");
         }
         CryptoProvider provider = cryptoProvider();
         LogSetup.apply(silent, verbose, syslog);
@@ -153,11 +192,23 @@ public final class KeylessCommand implements Callable<Integer> {
                 .serverKey(serverKey)
                 .keyDirectory(keyDirectory)
                 .cryptoProvider(provider)
+                .maxConnections(maxConnections)
+                .maxPending(maxPending)
+                .maxQueued(maxQueued)
+                .handshakeTimeout(handshakeTimeout)
+                .idleTimeout(idleTimeout)
+                .shutdownGrace(shutdownTimeout)
                 .accessLog(verbose);
         if (workers != null) {
             builder.workers(workers);
         }
         return builder.build();
+    }
+
+    private void atLeastOne(String flag, int value) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), flag + " must be at least 1");
+        }
     }
 
     /** The provider --crypto-provider forces, or {@code null} for auto. */

@@ -34,6 +34,10 @@ final class TestReport {
         }
         out.printf("listen: %s:%d, %d workers (not bound by --test)%n",
                 config.address() == null ? "*" : config.address().getHostAddress(), config.port(), config.workers());
+        out.printf("limits: max-connections %d, max-pending %d, max-queued %d, handshake-timeout %s, "
+                        + "idle-timeout %s, shutdown-timeout %s%n", config.maxConnections(), config.maxPending(),
+                config.maxQueued(), DurationConverter.format(config.handshakeTimeout()),
+                DurationConverter.format(config.idleTimeout()), DurationConverter.format(config.shutdownGrace()));
         out.println("configuration OK");
     }
 

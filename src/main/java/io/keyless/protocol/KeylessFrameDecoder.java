@@ -19,4 +19,9 @@ public final class KeylessFrameDecoder extends LengthFieldBasedFrameDecoder {
         super(KeylessProtocol.HEADER_LENGTH + KeylessProtocol.MAX_BODY_LENGTH, LENGTH_FIELD_OFFSET,
                 LENGTH_FIELD_LENGTH, LENGTH_ADJUSTMENT, 0);
     }
+
+    /** Bytes received of a frame not yet whole. */
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
 }

@@ -3,6 +3,7 @@ package io.keyless.server;
 import io.keyless.crypto.KeyOperations;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
+import io.keyless.protocol.KeylessFrameDecoder;
 import io.keyless.protocol.KeylessOpcode;
 import io.keyless.protocol.KeylessProtocolException;
 import io.keyless.protocol.KeylessRequest;
@@ -11,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        throttle = new ReadThrottle(ctx, services.maxPending(), services.stopping());
+        throttle = new ReadThrottle(ctx, services.maxPending(), services.pendingLimitHit(), services.stopping());
         delivery = services.delivery().loop(ctx.executor());
         writer = new ResponseWriter(ctx, written -> {
             services.inFlight().ended();
@@ -46,6 +48,23 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         throttle.writabilityChanged();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            if (throttle.pending() > 0 && ctx.channel().isWritable()) {
+                // The silence is the server's: answers are still being worked on. The timer starts again.
+                return;
+            }
+            KeylessFrameDecoder frames = ctx.pipeline().get(KeylessFrameDecoder.class);
+            log.info("connection peer={} closed: idle timeout, partial_request_bytes={} pending={} writable={}",
+                    ctx.channel().remoteAddress(), frames == null ? 0 : frames.bufferedBytes(), throttle.pending(),
+                    ctx.channel().isWritable());
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -145,9 +164,11 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
                 response = KeylessResponse.error(id, e.error());
                 reason = e.getMessage();
             } catch (Throwable e) {
-                // Whatever broke, this request still gets its one answer and the worker lives on.
-                log.warn("operation failed key={} op={} id={}", key.file().getFileName(), opcode,
-                        Integer.toUnsignedString(id), e);
+                // Whatever broke, this request still gets its one answer and the worker lives on. A failing provider
+                // fails every request: one line each, the stack trace only for whoever debugs it.
+                log.warn("operation failed key={} op={} id={} error=\"{}\"", key.file().getFileName(), opcode,
+                        Integer.toUnsignedString(id), e.toString().replace('"', '\''));
+                log.debug("operation failure key={} id={}", key.file().getFileName(), Integer.toUnsignedString(id), e);
                 response = KeylessResponse.error(id, KeylessError.INTERNAL_ERROR);
                 reason = e.toString();
             }

@@ -87,6 +87,10 @@ public final class KeylessServer implements AutoCloseable {
             log.info("crypto provider skipped {}", skipped);
         }
         log.info("crypto {} workers={} max_queued={}", operations.describe(), config.workers(), config.maxQueued());
+        log.info("limits max_connections={} max_pending={} handshake_timeout_ms={} idle_timeout_ms={} "
+                        + "shutdown_timeout_ms={}", config.maxConnections(), config.maxPending(),
+                config.handshakeTimeout().toMillis(), config.idleTimeout().toMillis(),
+                config.shutdownGrace().toMillis());
 
         AtomicReference<KeyIndex> keys = new AtomicReference<>(setup.keys());
         WorkerPool workers = new WorkerPool(config.workers(), config.maxQueued());
@@ -105,7 +109,7 @@ public final class KeylessServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new KeylessChannelInitializer(setup.sslContext(), services, channels));
+                .childHandler(new KeylessChannelInitializer(setup.sslContext(), services, channels, config));
         InetSocketAddress address = config.address() == null
                 ? new InetSocketAddress(config.port())
                 : new InetSocketAddress(config.address(), config.port());
@@ -142,6 +146,11 @@ public final class KeylessServer implements AutoCloseable {
     /** The keys being served now. */
     public KeyIndex keys() {
         return keys.get();
+    }
+
+    /** Connections open now, the TLS handshake done or not. */
+    public int connections() {
+        return channels.size();
     }
 
     /** Requests received and not yet answered. */

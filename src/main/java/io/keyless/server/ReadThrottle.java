@@ -19,18 +19,26 @@ final class ReadThrottle {
 
     private final ChannelHandlerContext ctx;
     private final int maxPending;
+    private final LimitWarning limitHit;
     private final AtomicBoolean stopping;
     private int pending;
     private boolean paused;
 
     /**
      * @param maxPending requests of this connection that may be unanswered before reading stops
+     * @param limitHit told each time a connection reaches {@code maxPending}
      * @param stopping set when the server stops: reading must then stay off
      */
-    ReadThrottle(ChannelHandlerContext ctx, int maxPending, AtomicBoolean stopping) {
+    ReadThrottle(ChannelHandlerContext ctx, int maxPending, LimitWarning limitHit, AtomicBoolean stopping) {
         this.ctx = ctx;
         this.maxPending = maxPending;
+        this.limitHit = limitHit;
         this.stopping = stopping;
+    }
+
+    /** Requests of this connection received and not yet answered. */
+    int pending() {
+        return pending;
     }
 
     void requestStarted() {
@@ -52,6 +60,9 @@ final class ReadThrottle {
         if (!paused && (pending >= maxPending || !writable)) {
             paused = true;
             ctx.channel().config().setAutoRead(false);
+            if (pending >= maxPending) {
+                limitHit.hit();
+            }
             log.debug("connection peer={} reading paused pending={} writable={}", ctx.channel().remoteAddress(),
                     pending, writable);
         } else if (paused && writable && pending <= maxPending / 2 && !stopping.get()) {

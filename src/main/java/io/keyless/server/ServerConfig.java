@@ -30,6 +30,21 @@ public final class ServerConfig {
     /** How long a stop waits for requests already received before it closes their connections. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
+    /**
+     * Connections open at once. A guard against running out of file descriptors and memory (each TLS connection
+     * holds some tens of kilobytes), far above what a fleet of TLS terminators keeps open.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    /** How long a client has to complete its TLS handshake. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * How long a connection may pass nothing in either direction, while the server owes it nothing, before it is
+     * closed: peers that vanished without a FIN, and peers that sent part of a request and stopped.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
     /** Which TLS implementation to use. */
     public enum TlsImplementation {
         /** BoringSSL through netty-tcnative when it loads, else the JDK's. */
@@ -48,6 +63,9 @@ public final class ServerConfig {
     private final int ioThreads;
     private final int maxQueued;
     private final int maxPending;
+    private final int maxConnections;
+    private final Duration handshakeTimeout;
+    private final Duration idleTimeout;
     private final boolean accessLog;
     private final TlsImplementation tls;
     private final boolean forceNio;
@@ -66,6 +84,9 @@ public final class ServerConfig {
         this.ioThreads = builder.ioThreads;
         this.maxQueued = builder.maxQueued;
         this.maxPending = builder.maxPending;
+        this.maxConnections = builder.maxConnections;
+        this.handshakeTimeout = Objects.requireNonNull(builder.handshakeTimeout, "handshakeTimeout");
+        this.idleTimeout = Objects.requireNonNull(builder.idleTimeout, "idleTimeout");
         this.accessLog = builder.accessLog;
         this.tls = builder.tls;
         this.forceNio = builder.forceNio;
@@ -83,6 +104,18 @@ public final class ServerConfig {
         }
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be at least 1, not " + maxPending);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, not " + maxConnections);
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive, not " + handshakeTimeout);
+        }
+        if (idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("idleTimeout must not be negative, not " + idleTimeout);
+        }
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative, not " + shutdownGrace);
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
@@ -138,6 +171,21 @@ public final class ServerConfig {
         return maxPending;
     }
 
+    /** Connections open at once; more are closed as soon as they are accepted. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** How long a client has to complete its TLS handshake. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** How long a connection may be silent while owed nothing before it is closed; zero never closes one. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     /** Whether every request is written to the access log. */
     public boolean accessLog() {
         return accessLog;
@@ -178,6 +226,9 @@ public final class ServerConfig {
         private int ioThreads = DEFAULT_IO_THREADS;
         private int maxQueued = DEFAULT_MAX_QUEUED;
         private int maxPending = DEFAULT_MAX_PENDING;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private boolean accessLog;
         private TlsImplementation tls = TlsImplementation.AUTO;
         private boolean forceNio;
@@ -247,6 +298,22 @@ public final class ServerConfig {
 
         public Builder maxPending(int maxPending) {
             this.maxPending = maxPending;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
+            return this;
+        }
+
+        /** Zero turns the idle timeout off. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
             return this;
         }
 

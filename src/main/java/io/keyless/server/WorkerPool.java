@@ -1,9 +1,13 @@
 package io.keyless.server;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +22,8 @@ final class WorkerPool {
         void rejected();
     }
 
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
     private final ThreadPoolExecutor executor;
 
     WorkerPool(int threads, int maxQueued) {
@@ -25,8 +31,26 @@ final class WorkerPool {
         // exception and its stack trace.
         this(new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(maxQueued), new DefaultThreadFactory("keyless-worker", true),
-                (task, pool) -> ((Task) task).rejected()));
+                new Refusal(maxQueued)));
         executor.prestartAllCoreThreads();
+    }
+
+    /** Tells a refused task, and the operator when the queue was full rather than the pool stopped. */
+    private static final class Refusal implements RejectedExecutionHandler {
+        private final LimitWarning full;
+
+        Refusal(int maxQueued) {
+            full = new LimitWarning(log, Level.WARN,
+                    "limit hit: worker queue full, answering INTERNAL_ERROR max_queued=" + maxQueued);
+        }
+
+        @Override
+        public void rejectedExecution(Runnable task, ThreadPoolExecutor pool) {
+            if (!pool.isShutdown()) {
+                full.hit();
+            }
+            ((Task) task).rejected();
+        }
     }
 
     private WorkerPool(ThreadPoolExecutor executor) {

@@ -38,7 +38,30 @@ class CommandLineIT {
                 .contains("key: keys/sample/p384.key P-384 ski=")
                 .containsPattern("crypto: rsa=\\w+ p256=\\w+ p384=\\w+ p521=\\w+\n")
                 .contains("listen: 127.0.0.1:2407")
+                .contains("limits: max-connections 10000, max-pending 1024, max-queued 65536, handshake-timeout 10s, "
+                        + "idle-timeout 5m, shutdown-timeout 10s")
                 .endsWith("configuration OK\n");
+    }
+
+    @Test
+    void testModePrintsTheLimitsGiven() throws Exception {
+        Result result = KeylessProcess.run(dir, with(KeylessProcess.sampleFlags(2407), "--test",
+                "--max-connections", "50", "--max-pending", "16", "--max-queued", "100", "--handshake-timeout",
+                "1500ms", "--idle-timeout", "0", "--shutdown-timeout", "1m"));
+
+        assertThat(result.status()).isZero();
+        assertThat(result.stdout()).contains("limits: max-connections 50, max-pending 16, max-queued 100, "
+                + "handshake-timeout 1500ms, idle-timeout 0s, shutdown-timeout 1m");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--max-connections=0", "--max-pending=-1", "--max-queued=0", "--idle-timeout=soon",
+            "--handshake-timeout=0"})
+    void exitsTwoOnALimitOutOfRange(String flag) throws Exception {
+        Result result = KeylessProcess.run(dir, with(KeylessProcess.sampleFlags(2407), flag, "--test"));
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("keyless: ").contains(flag.substring(0, flag.indexOf('=')));
     }
 
     @Test

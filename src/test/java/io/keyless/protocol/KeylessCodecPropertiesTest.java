@@ -75,8 +75,8 @@ class KeylessCodecPropertiesTest {
     }
 
     @Property(tries = 300)
-    void anySplitOfAStreamDecodesToTheSameRequests(@ForAll @Size(min = 1, max = 12) List<@From("requests") Request> sent,
-                                                   @ForAll List<Integer> cutSeeds) {
+    void anySplitOfAStreamDecodesToTheSameRequests(
+            @ForAll @Size(min = 1, max = 12) List<@From("requests") Request> sent, @ForAll List<Integer> cutSeeds) {
         ByteBuf stream = Unpooled.buffer();
         for (Request request : sent) {
             ByteBuf wire = KeylessRequestEncoder.encode(ALLOC, request.build());

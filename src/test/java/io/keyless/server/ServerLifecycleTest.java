@@ -58,7 +58,7 @@ class ServerLifecycleTest {
         try (LogCapture log = LogCapture.of(KeylessServer.class);
              RunningServer running = RunningServer.start(Samples.server().build())) {
             assertThat(log.lines()).filteredOn(line -> line.startsWith("INFO")).extracting(line -> line.split(" ")[1])
-                    .containsExactly("tls", "keys", "transport", "crypto", "listening");
+                    .containsExactly("tls", "keys", "transport", "crypto", "limits", "listening");
             assertThat(log.lines()).contains("INFO listening address=127.0.0.1:" + running.port());
         }
     }

@@ -8,6 +8,7 @@ import io.keyless.protocol.KeylessOpcode;
 import io.keyless.protocol.KeylessRequest;
 import io.keyless.protocol.KeylessResponse;
 import io.keyless.testing.KeyRefusingProvider;
+import io.keyless.testing.LogCapture;
 import io.keyless.testing.Samples;
 import io.keyless.testing.Signatures;
 import io.netty.buffer.ByteBufUtil;
@@ -237,7 +238,8 @@ class ServerOperationsTest {
     @Test
     void answersInternalErrorWhenTheWorkQueueIsFull() throws Exception {
         // One worker kept busy and a queue of one: a burst must overflow it.
-        try (RunningServer small = RunningServer.start(Samples.server().workers(1).maxQueued(1).build());
+        try (LogCapture log = LogCapture.of(WorkerPool.class);
+             RunningServer small = RunningServer.start(Samples.server().workers(1).maxQueued(1).build());
              KeylessConnection other = small.connect()) {
             List<CompletableFuture<KeylessResponse>> responses = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -250,6 +252,8 @@ class ServerOperationsTest {
                     .toList();
             assertThat(errors).contains(KeylessError.INTERNAL_ERROR).containsNull();
             assertThat(errors).containsOnly(KeylessError.INTERNAL_ERROR, null);
+            assertThat(log.lines()).anyMatch(line -> line.startsWith(
+                    "WARN limit hit: worker queue full, answering INTERNAL_ERROR max_queued=1 times="));
         }
     }
 
