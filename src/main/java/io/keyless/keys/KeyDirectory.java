@@ -45,6 +45,14 @@ public final class KeyDirectory {
         // Parsing and checking dominate start-up with many keys; the files are independent.
         List<Object> results = files.parallelStream().map(file -> readOne(file, translator)).toList();
 
+        for (Path file : files) {
+            String exposure = KeyFilePermissions.exposure(file);
+            if (exposure != null) {
+                log.warn("key file={} is readable by {}; only the server's user should read it: chmod 600 {}",
+                        file, exposure, file);
+            }
+        }
+
         List<KeyFileException> problems = new ArrayList<>();
         Map<ByteBuffer, LoadedKey> byDigest = new LinkedHashMap<>();
         for (Object result : results) {

@@ -1,6 +1,7 @@
 package io.keyless.server;
 
 import io.keyless.keys.KeyFileException;
+import io.keyless.keys.KeyFilePermissions;
 import io.keyless.keys.KeyIdentifiers;
 import io.keyless.keys.LoadedKey;
 import io.keyless.keys.PemCertificates;
@@ -11,6 +12,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.nio.file.Path;
@@ -24,6 +28,8 @@ import java.util.List;
  * only, and the reference's ECDHE AES-GCM suites with their AES-128 and ChaCha20 siblings.
  */
 final class ServerTls {
+    private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
+
     static final String PROTOCOL = "TLSv1.2";
 
     static final List<String> CIPHER_SUITES = List.of(
@@ -58,6 +64,11 @@ final class ServerTls {
         LoadedKey key = null;
         try {
             key = PemPrivateKeys.read(config.serverKey());
+            String exposure = KeyFilePermissions.exposure(config.serverKey());
+            if (exposure != null) {
+                log.warn("server key file={} is readable by {}; only the server's user should read it: chmod 600 {}",
+                        config.serverKey(), exposure, config.serverKey());
+            }
         } catch (KeyFileException e) {
             problems.add(e.getMessage());
         }

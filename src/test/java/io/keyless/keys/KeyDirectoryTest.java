@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static io.keyless.testing.OpenSslCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +93,23 @@ class KeyDirectoryTest {
     }
 
     @Test
+    void warnsAboutEachKeyFileOthersCanReadAndStillServesIt() throws Exception {
+        copy("rsa.key", "private.key");
+        Files.setPosixFilePermissions(copy("ec.key", "group.key"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(copy("rsa.key", "world.key"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        try (LogCapture log = LogCapture.of(KeyDirectory.class)) {
+            KeyDirectory.load(dir);
+
+            assertThat(log.lines()).filteredOn(line -> line.contains("readable by")).containsExactly(
+                    "WARN key file=" + dir.resolve("group.key") + " is readable by group (mode rw-r-----); only the "
+                            + "server's user should read it: chmod 600 " + dir.resolve("group.key"),
+                    "WARN key file=" + dir.resolve("world.key") + " is readable by group and others (mode "
+                            + "rw-r--r--); only the server's user should read it: chmod 600 " + dir.resolve("world.key"));
+        }
+    }
+
+    @Test
     void namesEveryBadFileAndLoadsNothing() throws Exception {
         copy("rsa.key", "good.key");
         Files.writeString(dir.resolve("bad1.key"), "nonsense");
@@ -136,7 +154,10 @@ class KeyDirectoryTest {
                 .hasMessage(file + ": is not a directory");
     }
 
+    /** Copies a key as an operator should keep it: readable by its owner only. */
     private Path copy(String from, String to) throws IOException {
-        return Files.copy(source.resolve(from), dir.resolve(to));
+        Path copy = Files.copy(source.resolve(from), dir.resolve(to));
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+        return copy;
     }
 }
