@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A key server started from its jar for the performance report, with what its start-up cost. */
-final class ServerProcess implements AutoCloseable {
+/** A key server started from its jar by a tool (the performance report, the soak), with what its start-up cost. */
+public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final long startupMillis;
@@ -24,7 +24,7 @@ final class ServerProcess implements AutoCloseable {
      * Starts {@code java jvmOptions -jar jar args --pid-file ...} and waits until the pid file appears, which the
      * server writes once it listens.
      */
-    static ServerProcess start(Path jar, List<String> jvmOptions, List<String> args, Path scratch)
+    public static ServerProcess start(Path jar, List<String> jvmOptions, List<String> args, Path scratch)
             throws IOException, InterruptedException {
         Path pidFile = scratch.resolve("keyless-" + System.nanoTime() + ".pid");
         Path log = scratch.resolve("keyless-" + System.nanoTime() + ".log");
@@ -45,17 +45,17 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(process, log, (System.nanoTime() - start) / 1_000_000);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** From starting the JVM to the pid file: loading keys, building TLS, binding. */
-    long startupMillis() {
+    public long startupMillis() {
         return startupMillis;
     }
 
     /** Resident memory now, in MiB, from {@code /proc/PID/status}. */
-    double residentMebibytes() throws IOException {
+    public double residentMebibytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
@@ -64,17 +64,35 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("no VmRSS for process " + pid());
     }
 
-    String log() throws IOException {
+    /** Everything the server wrote to standard output and error so far. */
+    public String log() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Sends a signal by name, e.g. {@code HUP}, with {@code kill}: the JVM can only send TERM and KILL itself. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + pid() + " failed");
+        }
+    }
+
+    /** Stops the server with SIGTERM and returns its exit status; -1 if it had to be killed. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(60, TimeUnit.SECONDS)) {
+            return process.exitValue();
+        }
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        return -1;
     }
 
     /** Stops the server with SIGTERM, as an operator would, and waits for it. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        if (process.isAlive()) {
+            stop();
         }
     }
 }

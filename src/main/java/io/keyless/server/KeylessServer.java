@@ -19,6 +19,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.JMException;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A running key server: a TLS listener, its event loops, the worker threads and the keys being served. Owns all of
  * them and releases each exactly once, in {@link #close()}.
  */
-public final class KeylessServer implements AutoCloseable {
+public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
     private static final Logger log = LoggerFactory.getLogger(KeylessServer.class);
 
     private final ServerConfig config;
@@ -122,6 +126,7 @@ public final class KeylessServer implements AutoCloseable {
 
         KeylessServer server = new KeylessServer(config, keys, setup.providers(), workers, inFlight, acceptor, io,
                 channels, listener, stopping);
+        server.registerMBean();
         log.info("listening address={}", describe(server.localAddress()));
         return server;
     }
@@ -139,6 +144,27 @@ public final class KeylessServer implements AutoCloseable {
         }
     }
 
+    private ObjectName mbeanName() throws MalformedObjectNameException {
+        return new ObjectName("io.keyless:type=KeylessServer,port=" + localAddress().getPort());
+    }
+
+    private void registerMBean() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(this, mbeanName());
+        } catch (JMException e) {
+            // Two servers on one port number in one JVM (on different addresses): the second goes without.
+            log.debug("not registered with JMX: {}", e.toString());
+        }
+    }
+
+    private void unregisterMBean() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName());
+        } catch (JMException e) {
+            log.debug("not unregistered from JMX: {}", e.toString());
+        }
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.localAddress();
     }
@@ -148,19 +174,29 @@ public final class KeylessServer implements AutoCloseable {
         return keys.get();
     }
 
-    /** Connections open now, the TLS handshake done or not. */
-    public int connections() {
+    @Override
+    public int getConnections() {
         return channels.size();
     }
 
-    /** Requests received and not yet answered. */
-    public long inFlight() {
+    @Override
+    public long getInFlight() {
         return inFlight.current();
     }
 
-    /** Requests received since the server started, answered or not. */
-    public long requestsReceived() {
+    @Override
+    public long getRequestsReceived() {
         return inFlight.received();
+    }
+
+    @Override
+    public int getQueuedOperations() {
+        return workers.queued();
+    }
+
+    @Override
+    public int getKeysLoaded() {
+        return keys.get().size();
     }
 
     /**
@@ -202,6 +238,7 @@ public final class KeylessServer implements AutoCloseable {
         log.info("stopping connections={} in_flight={} grace_ms={}", channels.size(), inFlight.current(),
                 grace.toMillis());
         listener.close().syncUninterruptibly();
+        unregisterMBean();
         for (Channel channel : channels) {
             // On the channel's own loop, after which its read throttle sees the stop and never resumes reading.
             channel.eventLoop().execute(() -> channel.config().setAutoRead(false));

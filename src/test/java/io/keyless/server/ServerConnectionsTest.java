@@ -232,9 +232,9 @@ class ServerConnectionsTest {
                 long received;
                 long before;
                 do {
-                    before = fresh.server.requestsReceived();
+                    before = fresh.server.getRequestsReceived();
                     Thread.sleep(500);
-                    received = fresh.server.requestsReceived();
+                    received = fresh.server.getRequestsReceived();
                 } while (received != before);
                 assertThat(received).isLessThan(pings);
 
@@ -245,7 +245,7 @@ class ServerConnectionsTest {
                 }
                 written.get(30, TimeUnit.SECONDS);
                 assertThat(answers).isEqualTo(pings);
-                assertThat(fresh.server.requestsReceived()).isEqualTo(pings);
+                assertThat(fresh.server.getRequestsReceived()).isEqualTo(pings);
             } finally {
                 writer.shutdownNow();
             }

@@ -134,7 +134,7 @@ class ServerLifecycleTest {
             }
             connection.flush();
             awaitReceived(running.server, 1000);
-            assertThat(running.server.inFlight()).isPositive();
+            assertThat(running.server.getInFlight()).isPositive();
 
             long start = System.nanoTime();
             running.server.close();
@@ -184,9 +184,9 @@ class ServerLifecycleTest {
 
     private static void awaitReceived(KeylessServer server, int count) throws InterruptedException {
         // Requests are counted once decoded; stopping answers those and stops reading the rest.
-        for (int i = 0; i < 1000 && server.requestsReceived() < count; i++) {
+        for (int i = 0; i < 1000 && server.getRequestsReceived() < count; i++) {
             Thread.sleep(5);
         }
-        assertThat(server.requestsReceived()).isGreaterThanOrEqualTo(count);
+        assertThat(server.getRequestsReceived()).isGreaterThanOrEqualTo(count);
     }
 }

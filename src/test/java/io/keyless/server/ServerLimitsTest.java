@@ -46,7 +46,7 @@ class ServerLimitsTest {
             assertPong(first);
 
             first.close();
-            awaitTrue(() -> running.server.connections() == 1);
+            awaitTrue(() -> running.server.getConnections() == 1);
             try (KeylessConnection third = running.connect()) {
                 assertPong(third);
             }
