@@ -119,7 +119,7 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
                 : new InetSocketAddress(config.address(), config.port());
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            shutdown(acceptor, io, workers);
+            shutdown(acceptor, io, workers, Duration.ZERO);
             throw new StartupException("cannot listen on " + describe(address) + ": " + bound.cause().getMessage());
         }
         Channel listener = bound.channel();
@@ -243,24 +243,29 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
             // On the channel's own loop, after which its read throttle sees the stop and never resumes reading.
             channel.eventLoop().execute(() -> channel.config().setAutoRead(false));
         }
+        long unanswered;
         try {
-            long left = inFlight.awaitNone(grace);
-            if (left > 0) {
-                log.warn("stopping with requests unanswered in_flight={} after grace_ms={}", left, grace.toMillis());
-            }
+            unanswered = inFlight.awaitNone(grace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            unanswered = inFlight.current();
+        }
+        if (unanswered > 0) {
+            log.warn("stopping with requests unanswered in_flight={} after grace_ms={}", unanswered,
+                    grace.toMillis());
         }
         channels.close().awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
-        shutdown(acceptor, io, workers);
-        log.info("stopped");
+        // Work still queued after the grace is for connections now closed: refuse it rather than do it.
+        shutdown(acceptor, io, workers, unanswered > 0 ? Duration.ZERO : Duration.ofSeconds(2));
+        log.info("stopped requests_received={} unanswered={}", inFlight.received(), unanswered);
     }
 
-    private static void shutdown(EventLoopGroup acceptor, EventLoopGroup io, WorkerPool workers) {
+    private static void shutdown(EventLoopGroup acceptor, EventLoopGroup io, WorkerPool workers,
+                                 Duration workerWait) {
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         try {
-            workers.shutdown(Duration.ofSeconds(2));
+            workers.shutdown(workerWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -97,9 +97,15 @@ public final class KeylessProcess implements AutoCloseable {
         return server;
     }
 
-    /** The port a server from {@link #startSampleServer} listens on. */
+    /** The port a server from {@link #startSampleServer}, or given to {@link #withPort}, listens on. */
     public int port() {
         return port;
+    }
+
+    /** Remembers the port this server was told to listen on. */
+    public KeylessProcess withPort(int port) {
+        this.port = port;
+        return this;
     }
 
     /** The flags that let a client tool (test client, load tool) in as the sample ECDSA client. */
