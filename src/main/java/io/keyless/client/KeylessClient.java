@@ -29,6 +29,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A client of the Keyless protocol over mutually authenticated TLS, as an edge server talks to a key server. Opens
@@ -60,6 +61,9 @@ public final class KeylessClient implements AutoCloseable {
      * @throws IOException when the server cannot be reached in time
      */
     public KeylessConnection connect(String host, int port) throws IOException {
+        // Held here rather than looked up later: a server that refuses the handshake at once can close the
+        // channel, and so empty its pipeline, before the connect future's waiter wakes up.
+        AtomicReference<SslHandler> tls = new AtomicReference<>();
         ChannelFuture connected = new Bootstrap()
                 .group(group)
                 .channel(transport.channel())
@@ -68,8 +72,9 @@ public final class KeylessClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        tls.set(sslContext.newHandler(channel.alloc(), host, port));
                         channel.pipeline()
-                                .addLast("tls", sslContext.newHandler(channel.alloc(), host, port))
+                                .addLast("tls", tls.get())
                                 // Requests written while responses are being read go out together at the end of
                                 // the read, not one TLS record and one system call each.
                                 .addLast("flushes", new FlushConsolidationHandler(256, false))
@@ -81,7 +86,7 @@ public final class KeylessClient implements AutoCloseable {
                 })
                 .connect(host, port);
         Channel channel = await(connected, "connect to " + host + ":" + port).channel();
-        Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
+        Future<Channel> handshake = tls.get().handshakeFuture();
         if (!handshake.awaitUninterruptibly(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             channel.close();
             throw new IOException("TLS handshake with " + host + ":" + port + " timed out");
