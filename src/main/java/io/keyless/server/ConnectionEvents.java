@@ -3,6 +3,7 @@ package io.keyless.server;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
@@ -20,6 +21,8 @@ import java.security.cert.X509Certificate;
  */
 final class ConnectionEvents extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionEvents.class);
+
+    private static final int MAX_REASON_LENGTH = 200;
 
     private boolean handshakeFailed;
 
@@ -78,10 +81,17 @@ final class ConnectionEvents extends ChannelInboundHandlerAdapter {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root instanceof NotSslRecordException) {
+            // Its message goes on with a hex dump of whatever the peer sent, which may be anything: a plaintext
+            // request and its payload, or as much text as the peer cares to send.
+            return "not an SSL/TLS record";
+        }
         String message = root.getMessage();
         // A certificate check's message alone ("NotAfter: ...") does not say what failed; its type does.
         String text = message == null ? root.getClass().getSimpleName()
                 : root instanceof SSLException ? message : root.getClass().getSimpleName() + ": " + message;
-        return text.replace('"', '\'');
+        text = text.replace('"', '\'');
+        // What a TLS stack says comes partly from the peer; a log line stays a line.
+        return text.length() <= MAX_REASON_LENGTH ? text : text.substring(0, MAX_REASON_LENGTH) + "...";
     }
 }
