@@ -110,6 +110,11 @@ public final class SoakCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (!Files.isDirectory(Path.of("keys/sample"))) {
+            err.println("soak: keys/sample not found; run it from the top of the project, as scripts/soak does");
+            err.flush();
+            return 1;
+        }
         Path scratch = Files.createTempDirectory("keyless-soak");
         try {
             Map<String, Object> report = run(scratch, json ? new PrintWriter(Writer.nullWriter()) : out);

@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The soak's traffic: a number of lanes, each one connection at a time, pipelining requests from the {@link
@@ -39,7 +38,6 @@ final class SoakLoad {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger activeLanes = new AtomicInteger();
     private final ExecutorService connector;
-    private final LongAdder seeds = new LongAdder();
 
     SoakLoad(KeylessClient client, String host, int port, int depth, RequestMix mix, SoakTally tally,
              AtomicBoolean reloadDone) {
@@ -62,9 +60,9 @@ final class SoakLoad {
     void start(int lanes) {
         for (int i = 0; i < lanes; i++) {
             activeLanes.incrementAndGet();
-            seeds.increment();
-            long seed = 0x5EED_0000L + seeds.sum();
-            connector.execute(() -> connect(new SplittableRandom(seed)));
+            // Each lane its own sequence, the same from run to run.
+            SplittableRandom random = new SplittableRandom(0x5EED_0000L + i);
+            connector.execute(() -> connect(random));
         }
     }
 
