@@ -73,9 +73,4 @@ final class KeylessChannelInitializer extends ChannelInitializer<SocketChannel> 
                 .addLast("events", new ConnectionEvents());
         channels.add(channel);
     }
-
-    /** Connections open now. */
-    int open() {
-        return open.get();
-    }
 }

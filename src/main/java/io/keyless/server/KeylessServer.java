@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.management.JMException;
-import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -47,6 +46,7 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
     private final Channel listener;
     private final AtomicBoolean stopping;
     private final Object reloadLock = new Object();
+    private volatile ObjectName mbeanName;
 
     private KeylessServer(ServerConfig config, AtomicReference<KeyIndex> keys, CryptoProviders providers,
                           WorkerPool workers,
@@ -144,13 +144,11 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
         }
     }
 
-    private ObjectName mbeanName() throws MalformedObjectNameException {
-        return new ObjectName("io.keyless:type=KeylessServer,port=" + localAddress().getPort());
-    }
-
     private void registerMBean() {
         try {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(this, mbeanName());
+            ObjectName name = new ObjectName("io.keyless:type=KeylessServer,port=" + localAddress().getPort());
+            ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
+            mbeanName = name;
         } catch (JMException e) {
             // Two servers on one port number in one JVM (on different addresses): the second goes without.
             log.debug("not registered with JMX: {}", e.toString());
@@ -158,8 +156,11 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
     }
 
     private void unregisterMBean() {
+        if (mbeanName == null) {
+            return;
+        }
         try {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName());
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
         } catch (JMException e) {
             log.debug("not unregistered from JMX: {}", e.toString());
         }

@@ -117,6 +117,10 @@ class ServerLifecycleTest {
             for (CompletableFuture<KeylessResponse> response : responses) {
                 assertThat(response.get(1, TimeUnit.SECONDS).opcode()).isEqualTo(KeylessOpcode.RESPONSE);
             }
+            // The server has closed its end; the client hears of it on its own event loop, a moment later.
+            for (int i = 0; i < 500 && connection.isOpen(); i++) {
+                Thread.sleep(10);
+            }
             assertThat(connection.isOpen()).isFalse();
         }
     }
