@@ -105,7 +105,8 @@ class KeyDirectoryTest {
                     "WARN key file=" + dir.resolve("group.key") + " is readable by group (mode rw-r-----); only the "
                             + "server's user should read it: chmod 600 " + dir.resolve("group.key"),
                     "WARN key file=" + dir.resolve("world.key") + " is readable by group and others (mode "
-                            + "rw-r--r--); only the server's user should read it: chmod 600 " + dir.resolve("world.key"));
+                            + "rw-r--r--); only the server's user should read it: chmod 600 "
+                            + dir.resolve("world.key"));
         }
     }
 
