@@ -3,6 +3,7 @@ package io.keyless.keys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -21,10 +22,15 @@ public final class KeyFilePermissions {
      * the file system has no POSIX permissions to ask.
      */
     public static String exposure(Path file) {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return null;
+        }
         Set<PosixFilePermission> permissions;
         try {
-            permissions = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException | IOException e) {
+            permissions = view.readAttributes().permissions();
+        } catch (IOException e) {
+            // A file whose attributes cannot be read cannot be read as a key either; loading it says why.
             return null;
         }
         boolean group = permissions.contains(PosixFilePermission.GROUP_READ);
