@@ -160,17 +160,13 @@ public final class KeyOperations {
             Signature[] ecdsa = new Signature[EcCurve.values().length];
             for (EcCurve curve : EcCurve.values()) {
                 Provider provider = providers.provider(KeyFamily.of(KeyType.EC, curve));
-                ecdsa[curve.ordinal()] = provider == null ? Signature.getInstance("NONEwithECDSA")
-                        : Signature.getInstance("NONEwithECDSA", provider);
+                ecdsa[curve.ordinal()] = JcaEngines.rawEcdsa(provider);
             }
-            return new Engines(cipher("RSA/ECB/PKCS1Padding", rsa), cipher("RSA/ECB/NoPadding", rsa), ecdsa);
+            return new Engines(JcaEngines.cipher("RSA/ECB/PKCS1Padding", rsa),
+                    JcaEngines.cipher("RSA/ECB/NoPadding", rsa), ecdsa);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("crypto provider lacks an engine it passed its self-test with", e);
         }
-    }
-
-    private static Cipher cipher(String transformation, Provider provider) throws GeneralSecurityException {
-        return provider == null ? Cipher.getInstance(transformation) : Cipher.getInstance(transformation, provider);
     }
 
     /** One thread's engines; JCA engines are not thread-safe. ECDSA engines are indexed by curve. */

@@ -38,12 +38,11 @@ final class SelfTest {
             PrivateKey first = CryptoProviders.translate(provider, family, keys.getPrivate());
             PrivateKey second = CryptoProviders.translate(provider, family, keys.getPrivate());
             if (family == KeyFamily.RSA) {
-                Engines engines = new Engines(cipher(provider, "RSA/ECB/PKCS1Padding"),
-                        cipher(provider, "RSA/ECB/NoPadding"));
+                Engines engines = new Engines(JcaEngines.cipher("RSA/ECB/PKCS1Padding", provider),
+                        JcaEngines.cipher("RSA/ECB/NoPadding", provider));
                 return firstProblem(rsa(engines, keys, first), rsa(engines, keys, second), rsa(engines, keys, first));
             }
-            Signature signer = provider == null ? Signature.getInstance("NONEwithECDSA")
-                    : Signature.getInstance("NONEwithECDSA", provider);
+            Signature signer = JcaEngines.rawEcdsa(provider);
             return firstProblem(ecdsa(signer, keys, first), ecdsa(signer, keys, second), ecdsa(signer, keys, first));
         } catch (GeneralSecurityException | RuntimeException e) {
             return e.toString();
@@ -60,20 +59,21 @@ final class SelfTest {
     private static String rsa(Engines engines, KeyPair keys, PrivateKey key) throws GeneralSecurityException {
         byte[] block = DigestInfoPrefix.wrap(KeylessHash.SHA256, random(32));
         // PKCS#1 v1.5 signatures are deterministic: any correct provider produces the JDK's bytes.
+        Cipher jdkPkcs1 = JcaEngines.cipher("RSA/ECB/PKCS1Padding", null);
         if (!Arrays.equals(run(engines.pkcs1(), Cipher.ENCRYPT_MODE, key, block),
-                run(cipher(null, "RSA/ECB/PKCS1Padding"), Cipher.ENCRYPT_MODE, keys.getPrivate(), block))) {
+                run(jdkPkcs1, Cipher.ENCRYPT_MODE, keys.getPrivate(), block))) {
             return "RSA signature differs from the JDK's";
         }
         byte[] secret = random(48);
-        byte[] ciphertext = run(cipher(null, "RSA/ECB/PKCS1Padding"), Cipher.ENCRYPT_MODE, keys.getPublic(), secret);
+        byte[] ciphertext = run(jdkPkcs1, Cipher.ENCRYPT_MODE, keys.getPublic(), secret);
         if (!Arrays.equals(run(engines.pkcs1(), Cipher.DECRYPT_MODE, key, ciphertext), secret)) {
             return "RSA decryption does not return the plaintext";
         }
         // Some providers drop the leading zeros of the block; the operation puts them back.
         byte[] raw = KeyOperations.leftPad(run(engines.raw(), Cipher.DECRYPT_MODE, key, ciphertext),
                 ciphertext.length);
-        if (!Arrays.equals(raw, run(cipher(null, "RSA/ECB/NoPadding"), Cipher.DECRYPT_MODE, keys.getPrivate(),
-                ciphertext))) {
+        if (!Arrays.equals(raw, run(JcaEngines.cipher("RSA/ECB/NoPadding", null), Cipher.DECRYPT_MODE,
+                keys.getPrivate(), ciphertext))) {
             return "raw RSA decryption differs from the JDK's";
         }
         return null;
@@ -98,14 +98,10 @@ final class SelfTest {
     }
 
     private static boolean verifies(KeyPair keys, byte[] hash, byte[] signature) throws GeneralSecurityException {
-        Signature verifier = Signature.getInstance("NONEwithECDSA");
+        Signature verifier = JcaEngines.rawEcdsa(null);
         verifier.initVerify(keys.getPublic());
         verifier.update(hash);
         return verifier.verify(signature);
-    }
-
-    private static Cipher cipher(Provider provider, String transformation) throws GeneralSecurityException {
-        return provider == null ? Cipher.getInstance(transformation) : Cipher.getInstance(transformation, provider);
     }
 
     private static byte[] run(Cipher cipher, int mode, Key key, byte[] input) throws GeneralSecurityException {

@@ -1,6 +1,7 @@
 package io.keyless.keys;
 
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.util.BigIntegers;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +24,7 @@ public final class KeyIdentifiers {
      * without leading zero bytes (OpenSSL's {@code BN_bn2hex}).
      */
     public static byte[] rsaDigest(BigInteger modulus) {
-        byte[] magnitude = modulus.toByteArray();
-        int skip = 0;
-        while (skip < magnitude.length - 1 && magnitude[skip] == 0) {
-            skip++;
-        }
-        return sha256(UPPER_HEX.formatHex(magnitude, skip, magnitude.length));
+        return sha256(UPPER_HEX.formatHex(BigIntegers.asUnsignedByteArray(modulus)));
     }
 
     /**

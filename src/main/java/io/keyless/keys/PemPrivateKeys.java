@@ -15,6 +15,7 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.util.BigIntegers;
 import org.bouncycastle.util.io.pem.PemHeader;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
@@ -98,7 +99,8 @@ public final class PemPrivateKeys {
         return keys.get(0);
     }
 
-    private static List<PemObject> readBlocks(Path file) throws KeyFileException {
+    /** Every PEM block of {@code file}, in order. */
+    static List<PemObject> readBlocks(Path file) throws KeyFileException {
         String text = new String(FileBytes.read(file), StandardCharsets.ISO_8859_1);
         List<PemObject> blocks = new ArrayList<>();
         try (PemReader reader = new PemReader(new StringReader(text))) {
@@ -157,11 +159,7 @@ public final class PemPrivateKeys {
                 n, key.getPublicExponent(), key.getPrivateExponent(), key.getPrime1(), key.getPrime2(),
                 key.getExponent1(), key.getExponent2(), key.getCoefficient()));
         byte[] publicKey = new RSAPublicKey(n, key.getPublicExponent()).getEncoded(ASN1Encoding.DER);
-        byte[] modulus = new byte[(bits + 7) / 8];
-        byte[] magnitude = n.toByteArray();
-        int significant = Math.min(magnitude.length, modulus.length);
-        System.arraycopy(magnitude, magnitude.length - significant, modulus, modulus.length - significant,
-                significant);
+        byte[] modulus = BigIntegers.asUnsignedByteArray((bits + 7) / 8, n);
         return new LoadedKey(file, KeyType.RSA, privateKey, bits, null, KeyIdentifiers.rsaDigest(n),
                 KeyIdentifiers.ski(publicKey), modulus);
     }
@@ -197,7 +195,8 @@ public final class PemPrivateKeys {
                 KeyIdentifiers.ecDigest(q.getEncoded(true)), KeyIdentifiers.ski(q.getEncoded(false)), null);
     }
 
-    private static EcCurve curve(Path file, X962Parameters parameters) throws KeyFileException {
+    /** The served curve that {@code parameters} name, or the reason none does. */
+    static EcCurve curve(Path file, X962Parameters parameters) throws KeyFileException {
         EcCurve curve;
         String described;
         if (parameters.isNamedCurve()) {

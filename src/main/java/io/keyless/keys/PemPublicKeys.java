@@ -5,24 +5,21 @@ import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X962Parameters;
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemReader;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.cert.X509Certificate;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.List;
 
 /**
  * Reads the public half of a served key from a PEM file: a {@code PUBLIC KEY}, an {@code RSA PUBLIC KEY}, or the
@@ -33,16 +30,11 @@ public final class PemPublicKeys {
     }
 
     public static PublicKeyIdentity read(Path file) throws KeyFileException {
-        String text = new String(FileBytes.read(file), StandardCharsets.ISO_8859_1);
-        PemObject block;
-        try (PemReader reader = new PemReader(new StringReader(text))) {
-            block = reader.readPemObject();
-        } catch (IOException | RuntimeException e) {
-            throw new KeyFileException(file, "malformed PEM: " + e.getMessage());
-        }
-        if (block == null) {
+        List<PemObject> blocks = PemPrivateKeys.readBlocks(file);
+        if (blocks.isEmpty()) {
             throw new KeyFileException(file, "no PEM public key or certificate found");
         }
+        PemObject block = blocks.get(0);
         try {
             SubjectPublicKeyInfo info = switch (block.getType()) {
                 case "PUBLIC KEY" -> SubjectPublicKeyInfo.getInstance(block.getContent());
@@ -50,10 +42,7 @@ public final class PemPublicKeys {
                         new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption,
                                 DERNull.INSTANCE),
                         RSAPublicKey.getInstance(block.getContent()));
-                case "CERTIFICATE" -> {
-                    X509Certificate certificate = PemCertificates.read(file).get(0);
-                    yield SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded());
-                }
+                case "CERTIFICATE" -> Certificate.getInstance(block.getContent()).getSubjectPublicKeyInfo();
                 default -> throw new KeyFileException(file, "holds " + block.getType()
                         + ", not a public key or certificate");
             };
@@ -75,13 +64,7 @@ public final class PemPublicKeys {
                     KeyIdentifiers.rsaDigest(modulus), KeyIdentifiers.ski(bits));
         }
         if (algorithm.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-            X962Parameters parameters = X962Parameters.getInstance(info.getAlgorithm().getParameters());
-            EcCurve curve = parameters.isNamedCurve()
-                    ? EcCurve.forOid(ASN1ObjectIdentifier.getInstance(parameters.getParameters()))
-                    : EcCurve.forParameters(X9ECParameters.getInstance(parameters.getParameters()));
-            if (curve == null) {
-                throw new KeyFileException(file, "unsupported curve; P-256, P-384 and P-521 are served");
-            }
+            EcCurve curve = PemPrivateKeys.curve(file, X962Parameters.getInstance(info.getAlgorithm().getParameters()));
             ECPoint point = curve.parameters().getCurve().decodePoint(bits).normalize();
             PublicKey key = KeyFactory.getInstance("EC").generatePublic(spec);
             return new PublicKeyIdentity(file, KeyType.EC, key, curve.fieldSize(), curve,
