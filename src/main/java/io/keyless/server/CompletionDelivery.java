@@ -56,6 +56,11 @@ final class CompletionDelivery {
          * @throws java.util.concurrent.RejectedExecutionException if the loop has stopped
          */
         void deliver(Runnable answer) {
+            if (executor.inEventLoop()) {
+                // A refusal on the loop itself, at submission: nothing to hand over.
+                answer.run();
+                return;
+            }
             boolean saturated = workers.queued() >= saturatedQueue;
             long now = System.nanoTime();
             if (saturated && executor instanceof AbstractEventExecutor lazy) {
@@ -65,6 +70,11 @@ final class CompletionDelivery {
                 }
                 if (held < MAX_DEFERRED && now - oldest < MAX_DEFERRAL_NANOS) {
                     lazy.lazyExecute(answer);
+                    if (deferred.get() == 0 || workers.queued() < saturatedQueue) {
+                        // Another thread woke the loop, or the queue ran short, between the count and the hand-over:
+                        // that wake-up may have come before this answer was there to see, and none may follow.
+                        executor.execute(NOTHING);
+                    }
                     wakeOthers(false, now);
                     return;
                 }

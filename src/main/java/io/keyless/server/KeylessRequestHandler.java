@@ -77,8 +77,15 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         services.inFlight().started();
         throttle.requestStarted();
+        AccessLog.Entry entry = services.accessLog().start(ctx.channel(), request, start);
         try {
-            dispatch(ctx, request, services.accessLog().start(ctx.channel(), request, start));
+            dispatch(ctx, request, entry);
+        } catch (RuntimeException e) {
+            // Nothing on this path is known to throw; if something does, the request still gets its one answer.
+            log.warn("request failed before its operation id={} error=\"{}\"", Integer.toUnsignedString(request.id()),
+                    e.toString().replace('"', '\''));
+            respondWithError(request.id(), new KeylessProtocolException(KeylessError.INTERNAL_ERROR, e.toString()),
+                    entry);
         } finally {
             request.release();
         }

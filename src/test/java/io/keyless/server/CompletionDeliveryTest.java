@@ -102,6 +102,38 @@ class CompletionDeliveryTest {
         awaitCount(ran, 1);
     }
 
+    @Test
+    void everyAnswerRunsWhenManyWorkersDeliverToTheSameLoopsAtOnce() throws Exception {
+        WorkerPool busy = new WorkerPool(4, 100_000);
+        try {
+            CompletionDelivery delivery = new CompletionDelivery(busy);
+            CompletionDelivery.Loop[] targets = {delivery.loop(loops.next()), delivery.loop(loops.next())};
+            AtomicInteger ran = new AtomicInteger();
+            int answers = 50_000;
+            for (int round = 0; round < 5; round++) {
+                // Bursts that saturate the queue and then drain it, as the server's workers do, and then silence:
+                // nothing but the deliveries themselves may wake a loop for the last answers of a burst.
+                for (int i = 0; i < answers / 5; i++) {
+                    CompletionDelivery.Loop target = targets[i & 1];
+                    busy.submit(new WorkerPool.Task() {
+                        @Override
+                        public void run() {
+                            target.deliver(ran::incrementAndGet);
+                        }
+
+                        @Override
+                        public void rejected() {
+                            throw new AssertionError("the queue has room");
+                        }
+                    });
+                }
+                awaitCount(ran, answers / 5 * (round + 1));
+            }
+        } finally {
+            busy.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
     /** One task holds the only worker; ten more wait behind it: far past twice the number of workers. */
     private void saturate() {
         for (int i = 0; i < 11; i++) {
