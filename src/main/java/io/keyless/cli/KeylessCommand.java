@@ -1,8 +1,8 @@
 package io.keyless.cli;
 
 import io.keyless.crypto.CryptoProvider;
-import io.keyless.keys.KeyLoadException;
 import io.keyless.server.KeylessServer;
+import io.keyless.server.ReloadException;
 import io.keyless.server.ServerConfig;
 import io.keyless.server.ServerSetup;
 import io.keyless.server.StartupException;
@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,16 @@ public final class KeylessCommand implements Callable<Integer> {
                     + "self-test, per key type), accp, conscrypt, jdk or bc (default: ${DEFAULT-VALUE}).")
     String cryptoProvider;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", arity = "0..1",
+            fallbackValue = "" + ServerConfig.DEFAULT_METRICS_PORT,
+            description = "Serve Prometheus metrics on /metrics and a health check on /health over plain HTTP on "
+                    + "this port (${FALLBACK-VALUE} if given without one); off by default.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-ip", paramLabel = "ADDRESS",
+            description = "Address the metrics port listens on (default: the same as --ip).")
+    InetAddress metricsIp;
+
     @Option(names = "--pid-file", paramLabel = "FILE",
             description = "Write the process id here once listening; removed on a clean stop.")
     Path pidFile;
@@ -149,6 +160,12 @@ public final class KeylessCommand implements Callable<Integer> {
         }
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535");
+        }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0 to 65535");
+        }
+        if (metricsIp != null && metricsPort == null) {
+            throw new ParameterException(spec.commandLine(), "--metrics-ip needs --metrics-port");
         }
         atLeastOne("--max-connections", maxConnections);
         atLeastOne("--max-pending", maxPending);
@@ -199,6 +216,11 @@ public final class KeylessCommand implements Callable<Integer> {
                 .idleTimeout(idleTimeout)
                 .shutdownGrace(shutdownTimeout)
                 .accessLog(verbose);
+        if (metricsPort != null) {
+            InetAddress address = metricsIp != null ? metricsIp : ip;
+            builder.metricsAddress(address == null ? new InetSocketAddress(metricsPort)
+                    : new InetSocketAddress(address, metricsPort));
+        }
         if (workers != null) {
             builder.workers(workers);
         }
@@ -302,9 +324,9 @@ public final class KeylessCommand implements Callable<Integer> {
             return;
         }
         try {
-            server.reloadKeys();
-        } catch (KeyLoadException e) {
-            // The server has logged every bad file and kept its keys.
+            server.reload();
+        } catch (ReloadException e) {
+            // The server has logged every bad file and kept its keys and certificates.
         }
     }
 

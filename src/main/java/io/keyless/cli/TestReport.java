@@ -3,12 +3,15 @@ package io.keyless.cli;
 import io.keyless.keys.KeyIdentifiers;
 import io.keyless.keys.KeyType;
 import io.keyless.keys.LoadedKey;
+import io.keyless.server.CertificateExpiry;
 import io.keyless.server.ServerConfig;
 import io.keyless.server.ServerSetup;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 
 /** What {@code --test} prints when the configuration is good: everything start-up read, one line each. */
 final class TestReport {
@@ -22,6 +25,14 @@ final class TestReport {
         for (X509Certificate ca : setup.clientCas()) {
             out.printf("client CA: %s %s%n", config.caFile(), describe(ca));
         }
+        List<String> expiring = CertificateExpiry.warnings(setup.serverCertificate(), setup.clientCas(), Instant.now(),
+                config.expiryWarning());
+        for (String warning : expiring) {
+            out.printf("expiry warning: %s%n", warning);
+        }
+        if (expiring.isEmpty()) {
+            out.printf("expiry: no certificate expires within %d days%n", config.expiryWarning().toDays());
+        }
         out.printf("crypto: %s%n", setup.providers().describe());
         for (String skipped : setup.providers().skipped()) {
             out.printf("crypto provider skipped: %s%n", skipped);
@@ -34,6 +45,10 @@ final class TestReport {
         }
         out.printf("listen: %s:%d, %d workers (not bound by --test)%n",
                 config.address() == null ? "*" : config.address().getHostAddress(), config.port(), config.workers());
+        InetSocketAddress metrics = config.metricsAddress();
+        out.printf("metrics: %s%n", metrics == null ? "off"
+                : (metrics.getAddress().isAnyLocalAddress() ? "*" : metrics.getAddress().getHostAddress()) + ":"
+                        + metrics.getPort() + " /metrics /health (not bound by --test)");
         out.printf("limits: max-connections %d, max-pending %d, max-queued %d, handshake-timeout %s, "
                         + "idle-timeout %s, shutdown-timeout %s%n", config.maxConnections(), config.maxPending(),
                 config.maxQueued(), DurationConverter.format(config.handshakeTimeout()),

@@ -24,7 +24,12 @@ final class ConnectionEvents extends ChannelInboundHandlerAdapter {
 
     private static final int MAX_REASON_LENGTH = 200;
 
+    private final ServerMetrics metrics;
     private boolean handshakeFailed;
+
+    ConnectionEvents(ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
@@ -36,6 +41,7 @@ final class ConnectionEvents extends ChannelInboundHandlerAdapter {
                 // Rejected clients are worth seeing at the default level: a wrong CA or an expired certificate
                 // on an edge shows up here first.
                 handshakeFailed = true;
+                metrics.handshakeFailed(HandshakeFailure.of(handshake.cause()));
                 log.info("connection peer={} handshake failed reason=\"{}\"", ctx.channel().remoteAddress(),
                         reason(handshake.cause()));
             }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class KeylessChannelInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(KeylessChannelInitializer.class);
 
-    private final SslContext sslContext;
+    private volatile SslContext sslContext;
     private final RequestServices services;
     private final ChannelGroup channels;
     private final ServerConfig config;
@@ -41,11 +41,17 @@ final class KeylessChannelInitializer extends ChannelInitializer<SocketChannel> 
                 "limit hit: connection refused max_connections=" + config.maxConnections());
     }
 
+    /** Uses {@code context} for connections accepted from now on; those open keep the one they started with. */
+    void sslContext(SslContext context) {
+        this.sslContext = context;
+    }
+
     @Override
     protected void initChannel(SocketChannel channel) {
         if (open.incrementAndGet() > config.maxConnections()) {
             open.decrementAndGet();
             refused.hit();
+            services.metrics().connectionRefused();
             log.debug("connection peer={} refused: max_connections={} reached", channel.remoteAddress(),
                     config.maxConnections());
             // Closed before TLS starts: a flood of connections costs no handshakes.
@@ -70,7 +76,7 @@ final class KeylessChannelInitializer extends ChannelInitializer<SocketChannel> 
                 .addLast("requests", KeylessRequestDecoder.INSTANCE)
                 .addLast("responses", KeylessResponseEncoder.INSTANCE)
                 .addLast("handler", new KeylessRequestHandler(services))
-                .addLast("events", new ConnectionEvents());
+                .addLast("events", new ConnectionEvents(services.metrics()));
         channels.add(channel);
     }
 }

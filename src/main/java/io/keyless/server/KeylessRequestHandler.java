@@ -78,23 +78,24 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
         services.inFlight().started();
         throttle.requestStarted();
         AccessLog.Entry entry = services.accessLog().start(ctx.channel(), request, start);
+        KeylessOpcode opcode = request.failure() == null ? request.opcode() : null;
+        Answer answer = new Answer(request.id(), opcode, start, entry);
         try {
-            dispatch(ctx, request, entry);
+            dispatch(request, answer);
         } catch (RuntimeException e) {
             // Nothing on this path is known to throw; if something does, the request still gets its one answer.
             log.warn("request failed before its operation id={} error=\"{}\"", Integer.toUnsignedString(request.id()),
                     e.toString().replace('"', '\''));
-            respondWithError(request.id(), new KeylessProtocolException(KeylessError.INTERNAL_ERROR, e.toString()),
-                    entry);
+            answer.error(new KeylessProtocolException(KeylessError.INTERNAL_ERROR, e.toString()));
         } finally {
             request.release();
         }
     }
 
-    private void dispatch(ChannelHandlerContext ctx, KeylessRequest request, AccessLog.Entry entry) {
+    private void dispatch(KeylessRequest request, Answer answer) {
         KeylessProtocolException failure = request.failure();
         if (failure != null) {
-            respondWithError(request.id(), failure, entry);
+            answer.error(failure);
             return;
         }
 
@@ -102,68 +103,87 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
         if (opcode == KeylessOpcode.PING) {
             ByteBuf echo = request.payload();
             if (echo.readableBytes() > KeylessResponse.MAX_PAYLOAD_LENGTH) {
-                respondWithError(request.id(), new KeylessProtocolException(KeylessError.FORMAT_ERROR,
-                        "ping payload too long to echo"), entry);
+                answer.error(new KeylessProtocolException(KeylessError.FORMAT_ERROR, "ping payload too long to echo"));
                 return;
             }
-            respond(KeylessResponse.pong(request.id(), echo.retainedSlice()), entry, null);
+            answer.send(KeylessResponse.pong(request.id(), echo.retainedSlice()), null);
             return;
         }
 
         LoadedKey key = services.keys().get().find(request.ski(), request.digest());
         if (key == null) {
-            respondWithError(request.id(), new KeylessProtocolException(KeylessError.KEY_NOT_FOUND,
-                    "no such key"), entry);
+            answer.error(new KeylessProtocolException(KeylessError.KEY_NOT_FOUND, "no such key"));
             return;
         }
-        if (entry != null) {
-            entry.key(key);
+        if (answer.entry != null) {
+            answer.entry.key(key);
         }
         try {
             // Refused here rather than on a worker: a request that must fail costs no queue memory or worker time.
             KeyOperations.check(opcode, key, request.payload().readableBytes());
         } catch (KeylessProtocolException e) {
-            respondWithError(request.id(), e, entry);
+            answer.error(e);
             return;
         }
 
         // The one copy of the payload, into the array the provider takes.
         byte[] input = KeyOperations.input(opcode, key, request.payload());
-        services.workers().submit(new Operation(request.id(), opcode, key, input, entry));
+        services.workers().submit(new Operation(answer, key, input));
     }
 
-    private void respond(KeylessResponse response, AccessLog.Entry entry, String reason) {
-        writer.write(response);
-        if (entry != null) {
-            KeylessError error = response.error();
-            entry.finish(error == null ? "OK" : error.name(), reason);
+    /**
+     * How a request's one answer goes out: written on the event loop, then counted in the metrics and, under
+     * {@code --verbose}, logged.
+     */
+    private final class Answer {
+        private final int id;
+        private final KeylessOpcode opcode;
+        private final long startNanos;
+        private final AccessLog.Entry entry;
+
+        Answer(int id, KeylessOpcode opcode, long startNanos, AccessLog.Entry entry) {
+            this.id = id;
+            this.opcode = opcode;
+            this.startNanos = startNanos;
+            this.entry = entry;
         }
-    }
 
-    private void respondWithError(int id, KeylessProtocolException failure, AccessLog.Entry entry) {
-        respond(KeylessResponse.error(id, failure.error()), entry, failure.getMessage());
+        /** Sends {@code response}; {@code reason} says why it is an error, {@code null} if it is none. */
+        void send(KeylessResponse response, String reason) {
+            KeylessError error = response.error();
+            writer.write(response);
+            services.metrics().answered(opcode, error, System.nanoTime() - startNanos);
+            if (entry != null) {
+                entry.finish(error == null ? "OK" : error.name(), reason);
+            }
+        }
+
+        void error(KeylessProtocolException failure) {
+            send(KeylessResponse.error(id, failure.error()), failure.getMessage());
+        }
     }
 
     /** One private-key operation, run on a worker and answered on the connection's event loop. */
     private final class Operation implements WorkerPool.Task {
+        private final Answer answer;
         private final int id;
         private final KeylessOpcode opcode;
         private final LoadedKey key;
         private final byte[] input;
-        private final AccessLog.Entry entry;
 
-        Operation(int id, KeylessOpcode opcode, LoadedKey key, byte[] input, AccessLog.Entry entry) {
-            this.id = id;
-            this.opcode = opcode;
+        Operation(Answer answer, LoadedKey key, byte[] input) {
+            this.answer = answer;
+            this.id = answer.id;
+            this.opcode = answer.opcode;
             this.key = key;
             this.input = input;
-            this.entry = entry;
         }
 
         @Override
         public void run() {
             KeylessResponse response;
             String reason = null;
+            long start = System.nanoTime();
             try {
                 byte[] result = services.operations().execute(opcode, key, input);
                 response = KeylessResponse.success(id, Unpooled.wrappedBuffer(result));
@@ -179,17 +199,18 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
                 response = KeylessResponse.error(id, KeylessError.INTERNAL_ERROR);
                 reason = e.toString();
             }
-            answer(response, reason);
+            services.metrics().executed(opcode, response.error(), System.nanoTime() - start);
+            deliver(response, reason);
         }
 
         @Override
         public void rejected() {
-            answer(KeylessResponse.error(id, KeylessError.INTERNAL_ERROR), "worker queue full");
+            deliver(KeylessResponse.error(id, KeylessError.INTERNAL_ERROR), "worker queue full");
         }
 
-        private void answer(KeylessResponse response, String reason) {
+        private void deliver(KeylessResponse response, String reason) {
             try {
-                delivery.deliver(() -> respond(response, entry, reason));
+                delivery.deliver(() -> answer.send(response, reason));
             } catch (RejectedExecutionException e) {
                 // The event loop has stopped: the connection is gone and nobody will read this answer.
                 response.release();

@@ -22,8 +22,13 @@ import org.slf4j.LoggerFactory;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,24 +49,31 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
     private final EventLoopGroup io;
     private final ChannelGroup channels;
     private final Channel listener;
+    private final KeylessChannelInitializer initializer;
     private final AtomicBoolean stopping;
+    private final ServerMetrics metrics;
     private final Object reloadLock = new Object();
+    private volatile Certificates certificates;
+    private volatile MetricsEndpoint metricsEndpoint;
     private volatile ObjectName mbeanName;
 
-    private KeylessServer(ServerConfig config, AtomicReference<KeyIndex> keys, CryptoProviders providers,
-                          WorkerPool workers,
-                          InFlightRequests inFlight, EventLoopGroup acceptor, EventLoopGroup io,
-                          ChannelGroup channels, Channel listener, AtomicBoolean stopping) {
+    private KeylessServer(ServerConfig config, ServerSetup setup, AtomicReference<KeyIndex> keys,
+                          WorkerPool workers, InFlightRequests inFlight, EventLoopGroup acceptor, EventLoopGroup io,
+                          ChannelGroup channels, Channel listener, KeylessChannelInitializer initializer,
+                          AtomicBoolean stopping, ServerMetrics metrics) {
         this.config = config;
         this.keys = keys;
-        this.providers = providers;
+        this.providers = setup.providers();
+        this.certificates = new Certificates(setup.serverCertificate(), setup.clientCas());
         this.workers = workers;
         this.inFlight = inFlight;
         this.acceptor = acceptor;
         this.io = io;
         this.channels = channels;
         this.listener = listener;
+        this.initializer = initializer;
         this.stopping = stopping;
+        this.metrics = metrics;
     }
 
     /**
@@ -100,20 +112,22 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
         WorkerPool workers = new WorkerPool(config.workers(), config.maxQueued());
         InFlightRequests inFlight = new InFlightRequests();
         AtomicBoolean stopping = new AtomicBoolean();
+        ServerMetrics metrics = new ServerMetrics();
         RequestServices services = new RequestServices(keys, operations, workers, new CompletionDelivery(workers),
-                inFlight,
-                new AccessLog(config.accessLog()), config.maxPending(), stopping);
+                inFlight, new AccessLog(config.accessLog()), metrics, config.maxPending(), stopping);
         EventLoopGroup acceptor = transport.newGroup(1, "keyless-accept");
         EventLoopGroup io = transport.newGroup(config.ioThreads(), "keyless-io");
         ChannelGroup channels = new DefaultChannelGroup("keyless-connections", GlobalEventExecutor.INSTANCE);
 
+        KeylessChannelInitializer initializer = new KeylessChannelInitializer(setup.sslContext(), services, channels,
+                config);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, io)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new KeylessChannelInitializer(setup.sslContext(), services, channels, config));
+                .childHandler(initializer);
         InetSocketAddress address = config.address() == null
                 ? new InetSocketAddress(config.port())
                 : new InetSocketAddress(config.address(), config.port());
@@ -124,11 +138,65 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
         }
         Channel listener = bound.channel();
 
-        KeylessServer server = new KeylessServer(config, keys, setup.providers(), workers, inFlight, acceptor, io,
-                channels, listener, stopping);
+        KeylessServer server = new KeylessServer(config, setup, keys, workers, inFlight, acceptor, io, channels,
+                listener, initializer, stopping, metrics);
+        metrics.certificates(setup.serverCertificate(), setup.clientCas());
+        metrics.watch(server);
+        if (config.metricsAddress() != null) {
+            try {
+                server.metricsEndpoint = MetricsEndpoint.start(config.metricsAddress(), metrics.registry(),
+                        server::healthProblem);
+            } catch (IOException e) {
+                listener.close().syncUninterruptibly();
+                shutdown(acceptor, io, workers, Duration.ZERO);
+                throw new StartupException("cannot listen for metrics on " + describe(config.metricsAddress())
+                        + ": " + e.getMessage());
+            }
+        }
         server.registerMBean();
+        server.checkExpiry();
+        // Daily from start-up: a certificate replaced in the meantime (and reloaded) is checked as it is then.
+        acceptor.next().scheduleAtFixedRate(server::checkExpiry, 1, 1, TimeUnit.DAYS);
         log.info("listening address={}", describe(server.localAddress()));
+        if (server.metricsEndpoint != null) {
+            log.info("metrics address={} paths=/metrics,/health", describe(server.metricsEndpoint.localAddress()));
+        }
         return server;
+    }
+
+    /** Logs a warning for each certificate in use that has expired or expires soon. */
+    private void checkExpiry() {
+        Certificates inUse = certificates;
+        for (String warning : CertificateExpiry.warnings(inUse.server(), inUse.clientCas(), Instant.now(),
+                config.expiryWarning())) {
+            log.warn("{}", warning);
+        }
+    }
+
+    /**
+     * Why the server cannot serve now, or {@code null} if it can. Keys need no check: start-up refuses a key
+     * directory without any, and so does a reload.
+     */
+    String healthProblem() {
+        if (stopping.get()) {
+            return "stopping";
+        }
+        return listener.isActive() ? null : "not listening";
+    }
+
+    /** The server's own certificate and the CAs client certificates must chain to, as last (re)loaded. */
+    private record Certificates(X509Certificate server, List<X509Certificate> clientCas) {
+    }
+
+    /** What the server counts and measures. */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Where the metrics endpoint listens, or {@code null} without one. */
+    public InetSocketAddress metricsAddress() {
+        MetricsEndpoint endpoint = metricsEndpoint;
+        return endpoint == null ? null : endpoint.localAddress();
     }
 
     /**
@@ -201,27 +269,46 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
     }
 
     /**
-     * Loads the key directory again and serves the new set, all at once; if any file is bad the old keys stay.
-     * Requests already in progress finish with the key they found.
+     * Reads the server certificate and key, the client CA file and the key directory again and serves what they now
+     * hold, all at once; if any file is bad, nothing changes. Connections already open keep their TLS session, and
+     * requests in progress finish with the key they found.
      *
-     * @throws KeyLoadException naming the bad files; the old keys are still served
+     * @throws ReloadException naming every bad file; the server goes on as before
      */
-    public KeyIndex reloadKeys() throws KeyLoadException {
+    public KeyIndex reload() throws ReloadException {
         synchronized (reloadLock) {
             long start = System.nanoTime();
-            KeyIndex fresh;
+            List<String> problems = new ArrayList<>();
+            ServerTls.Material material = ServerTls.build(config, problems);
+            for (String problem : problems) {
+                log.error("reload failed reason=\"{}\"", problem);
+            }
+            KeyIndex fresh = null;
             try {
                 fresh = KeyDirectory.load(config.keyDirectory(), providers::translate);
             } catch (KeyLoadException e) {
                 for (KeyFileException problem : e.problems()) {
                     log.error("reload failed file={} reason=\"{}\"", problem.file(), problem.reason());
+                    problems.add(problem.getMessage());
                 }
-                log.error("reload failed; still serving the {} keys loaded before", keys.get().size());
-                throw e;
             }
+            if (!problems.isEmpty()) {
+                metrics.reloaded(false);
+                log.error("reload failed; still serving the {} keys and the certificates loaded before",
+                        keys.get().size());
+                throw new ReloadException(problems);
+            }
+
+            initializer.sslContext(material.context());
+            certificates = new Certificates(material.serverChain().get(0), material.clientCas());
+            metrics.certificates(material.serverChain().get(0), material.clientCas());
             KeyIndex previous = keys.getAndSet(fresh);
+            metrics.reloaded(true);
             log.info("keys reloaded count={} previously={} dir={} millis={}", fresh.size(), previous.size(),
                     config.keyDirectory(), (System.nanoTime() - start) / 1_000_000);
+            log.info("certificates reloaded server_expires={} client_cas={}",
+                    material.serverChain().get(0).getNotAfter().toInstant(), material.clientCas().size());
+            checkExpiry();
             return fresh;
         }
     }
@@ -258,6 +345,10 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
         channels.close().awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
         // Work still queued after the grace is for connections now closed: refuse it rather than do it.
         shutdown(acceptor, io, workers, unanswered > 0 ? Duration.ZERO : Duration.ofSeconds(2));
+        // Last, so that /health says "stopping" (503) for as long as the stop takes.
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         log.info("stopped requests_received={} unanswered={}", inFlight.received(), unanswered);
     }
 

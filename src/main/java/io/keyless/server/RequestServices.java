@@ -12,18 +12,19 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every connection's request handler shares: the keys being served (swapped whole on reload), the operations,
- * the worker threads and the way their answers get back, the in-flight count, the access log, the per-connection
- * limit of unanswered requests and the warning that it was reached, and whether the server is stopping.
+ * the worker threads and the way their answers get back, the in-flight count, the access log, the metrics, the
+ * per-connection limit of unanswered requests and the warning that it was reached, and whether the server is
+ * stopping.
  */
 record RequestServices(AtomicReference<KeyIndex> keys, KeyOperations operations, WorkerPool workers,
-                       CompletionDelivery delivery, InFlightRequests inFlight, AccessLog accessLog, int maxPending,
-                       LimitWarning pendingLimitHit, AtomicBoolean stopping) {
+                       CompletionDelivery delivery, InFlightRequests inFlight, AccessLog accessLog,
+                       ServerMetrics metrics, int maxPending, LimitWarning pendingLimitHit, AtomicBoolean stopping) {
     private static final Logger log = LoggerFactory.getLogger(RequestServices.class);
 
     RequestServices(AtomicReference<KeyIndex> keys, KeyOperations operations, WorkerPool workers,
-                    CompletionDelivery delivery, InFlightRequests inFlight, AccessLog accessLog, int maxPending,
-                    AtomicBoolean stopping) {
-        this(keys, operations, workers, delivery, inFlight, accessLog, maxPending,
+                    CompletionDelivery delivery, InFlightRequests inFlight, AccessLog accessLog,
+                    ServerMetrics metrics, int maxPending, AtomicBoolean stopping) {
+        this(keys, operations, workers, delivery, inFlight, accessLog, metrics, maxPending,
                 new LimitWarning(log, Level.INFO,
                         "limit hit: a connection has max_pending=" + maxPending + " requests unanswered, reading "
                                 + "from it paused until half are answered"),

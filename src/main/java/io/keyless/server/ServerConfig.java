@@ -4,6 +4,7 @@ import io.keyless.crypto.CryptoProvider;
 import io.keyless.crypto.CryptoProviders;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -45,6 +46,12 @@ public final class ServerConfig {
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+    /** The port of the metrics endpoint when it is asked for without one: gokeyless's. */
+    public static final int DEFAULT_METRICS_PORT = 2406;
+
+    /** How long before a certificate expires the server starts warning about it. */
+    public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofDays(30);
+
     /** Which TLS implementation to use. */
     public enum TlsImplementation {
         /** BoringSSL through netty-tcnative when it loads, else the JDK's. */
@@ -72,6 +79,8 @@ public final class ServerConfig {
     private final Duration shutdownGrace;
     private final CryptoProvider cryptoProvider;
     private final CryptoProviders cryptoProviders;
+    private final InetSocketAddress metricsAddress;
+    private final Duration expiryWarning;
 
     private ServerConfig(Builder builder) {
         this.address = builder.address;
@@ -93,6 +102,8 @@ public final class ServerConfig {
         this.shutdownGrace = builder.shutdownGrace;
         this.cryptoProvider = builder.cryptoProvider;
         this.cryptoProviders = builder.cryptoProviders;
+        this.metricsAddress = builder.metricsAddress;
+        this.expiryWarning = Objects.requireNonNull(builder.expiryWarning, "expiryWarning");
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, not " + workers);
         }
@@ -214,6 +225,16 @@ public final class ServerConfig {
         return cryptoProviders;
     }
 
+    /** Where the metrics and health endpoint listens, or {@code null} for no endpoint. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
+    }
+
+    /** How long before a certificate expires the server warns about it, at start-up and then daily. */
+    public Duration expiryWarning() {
+        return expiryWarning;
+    }
+
     /** Collects the settings of a {@link ServerConfig}; the four files are required. */
     public static final class Builder {
         private InetAddress address;
@@ -235,6 +256,8 @@ public final class ServerConfig {
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private CryptoProvider cryptoProvider;
         private CryptoProviders cryptoProviders;
+        private InetSocketAddress metricsAddress;
+        private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
 
         private Builder() {
         }
@@ -334,6 +357,17 @@ public final class ServerConfig {
 
         public Builder shutdownGrace(Duration shutdownGrace) {
             this.shutdownGrace = shutdownGrace;
+            return this;
+        }
+
+        /** Serves {@code /metrics} and {@code /health} over plain HTTP there; {@code null} serves neither. */
+        public Builder metricsAddress(InetSocketAddress metricsAddress) {
+            this.metricsAddress = metricsAddress;
+            return this;
+        }
+
+        public Builder expiryWarning(Duration expiryWarning) {
+            this.expiryWarning = expiryWarning;
             return this;
         }
 

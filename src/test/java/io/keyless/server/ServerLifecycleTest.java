@@ -1,7 +1,6 @@
 package io.keyless.server;
 
 import io.keyless.client.KeylessConnection;
-import io.keyless.keys.KeyLoadException;
 import io.keyless.keys.KeyType;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
@@ -73,7 +72,7 @@ class ServerLifecycleTest {
             Files.delete(dir.resolve("ec.key"));
             LoadedKey newEc = TestKeys.load(TestKeys.generate(dir, "ec-secp384r1"));
 
-            running.server.reloadKeys();
+            running.server.reload();
 
             assertThat(running.server.keys().size()).isEqualTo(2);
             assertThat(sign(connection, newEc).opcode()).isEqualTo(KeylessOpcode.RESPONSE);
@@ -90,7 +89,7 @@ class ServerLifecycleTest {
             TestKeys.generate(dir, "rsa-2048");
             Files.writeString(dir.resolve("broken.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n");
 
-            assertThatThrownBy(() -> running.server.reloadKeys()).isInstanceOf(KeyLoadException.class);
+            assertThatThrownBy(() -> running.server.reload()).isInstanceOf(ReloadException.class);
 
             assertThat(running.server.keys().size()).isOne();
             assertThat(sign(connection, Samples.ecKey()).opcode()).isEqualTo(KeylessOpcode.RESPONSE);

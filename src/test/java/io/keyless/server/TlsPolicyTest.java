@@ -116,22 +116,24 @@ class TlsPolicyTest {
 
     @EachTlsImplementation
     void refusesAClientWithoutCertificate(TlsImplementation tls) throws Exception {
-        String reason = refusedBesideABusyConnection(servers.get(tls),
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls),
                 port -> assertConnectFails(KeylessClient.builder().trustedCa(Samples.SERVER_CA), port));
 
-        assertThat(reason).isEqualTo(tls == TlsImplementation.OPENSSL
+        assertThat(refusal.reason()).isEqualTo(tls == TlsImplementation.OPENSSL
                 ? "error:100000c0:SSL routines:OPENSSL_internal:PEER_DID_NOT_RETURN_A_CERTIFICATE"
                 : "Empty client certificate chain");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.NO_CERTIFICATE);
     }
 
     @EachTlsImplementation
     void refusesACertificateFromAnUntrustedCa(TlsImplementation tls) throws Exception {
         TestPki.Issued certificate = stranger.issueClient("stranger");
-        String reason = refusedBesideABusyConnection(servers.get(tls),
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls),
                 port -> assertConnectFails(client(certificate), port));
 
-        assertThat(reason).isEqualTo(
+        assertThat(refusal.reason()).isEqualTo(
                 "SunCertPathBuilderException: unable to find valid certification path to requested target");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.UNTRUSTED_CERTIFICATE);
     }
 
     @EachTlsImplementation
@@ -139,10 +141,11 @@ class TlsPolicyTest {
         Instant now = Instant.now();
         TestPki.Issued certificate = trusted.issue("expired", now.minusSeconds(7200), now.minusSeconds(3600),
                 KeyPurposeId.id_kp_clientAuth);
-        String reason = refusedBesideABusyConnection(servers.get(tls),
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls),
                 port -> assertConnectFails(client(certificate), port));
 
-        assertThat(reason).startsWith("CertificateExpiredException: NotAfter: ");
+        assertThat(refusal.reason()).startsWith("CertificateExpiredException: NotAfter: ");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.EXPIRED_CERTIFICATE);
     }
 
     @EachTlsImplementation
@@ -150,10 +153,11 @@ class TlsPolicyTest {
         Instant now = Instant.now();
         TestPki.Issued certificate = trusted.issue("future", now.plusSeconds(3600), now.plusSeconds(7200),
                 KeyPurposeId.id_kp_clientAuth);
-        String reason = refusedBesideABusyConnection(servers.get(tls),
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls),
                 port -> assertConnectFails(client(certificate), port));
 
-        assertThat(reason).startsWith("CertificateNotYetValidException: NotBefore: ");
+        assertThat(refusal.reason()).startsWith("CertificateNotYetValidException: NotBefore: ");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.NOT_YET_VALID_CERTIFICATE);
     }
 
     @EachTlsImplementation
@@ -161,61 +165,67 @@ class TlsPolicyTest {
         Instant now = Instant.now();
         TestPki.Issued certificate = trusted.issue("server-only", now.minusSeconds(3600), now.plusSeconds(86400),
                 KeyPurposeId.id_kp_serverAuth);
-        String reason = refusedBesideABusyConnection(servers.get(tls),
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls),
                 port -> assertConnectFails(client(certificate), port));
 
-        assertThat(reason).isEqualTo(
+        assertThat(refusal.reason()).isEqualTo(
                 "ValidatorException: Extended key usage does not permit use for TLS client authentication");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.CERTIFICATE_USAGE);
     }
 
     @EachTlsImplementation
     void refusesATls10Client(TlsImplementation tls) throws Exception {
         TestPki.Issued certificate = trusted.issueClient("tls10");
-        String reason = refusedBesideABusyConnection(servers.get(tls), port -> assertConnectFails(
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls), port -> assertConnectFails(
                 client(certificate).provider(SslProvider.OPENSSL).protocols("TLSv1"), port));
 
-        assertThat(reason).isEqualTo(tls == TlsImplementation.OPENSSL ? UNSUPPORTED_PROTOCOL
+        assertThat(refusal.reason()).isEqualTo(tls == TlsImplementation.OPENSSL ? UNSUPPORTED_PROTOCOL
                 : "Client requested protocol TLSv1 is not enabled or supported in server context");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.PROTOCOL_VERSION);
     }
 
     @EachTlsImplementation
     void refusesATls11Client(TlsImplementation tls) throws Exception {
         TestPki.Issued certificate = trusted.issueClient("tls11");
-        String reason = refusedBesideABusyConnection(servers.get(tls), port -> assertConnectFails(
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls), port -> assertConnectFails(
                 client(certificate).provider(SslProvider.OPENSSL).protocols("TLSv1.1"), port));
 
-        assertThat(reason).isEqualTo(tls == TlsImplementation.OPENSSL ? UNSUPPORTED_PROTOCOL
+        assertThat(refusal.reason()).isEqualTo(tls == TlsImplementation.OPENSSL ? UNSUPPORTED_PROTOCOL
                 : "Client requested protocol TLSv1.1 is not enabled or supported in server context");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.PROTOCOL_VERSION);
     }
 
     @EachTlsImplementation
     void refusesATls13OnlyClient(TlsImplementation tls) throws Exception {
         TestPki.Issued certificate = trusted.issueClient("tls13");
-        String reason = refusedBesideABusyConnection(servers.get(tls), port -> assertConnectFails(
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls), port -> assertConnectFails(
                 client(certificate).protocols("TLSv1.3"), port));
 
-        assertThat(reason).isEqualTo(tls == TlsImplementation.OPENSSL ? UNSUPPORTED_PROTOCOL
+        assertThat(refusal.reason()).isEqualTo(tls == TlsImplementation.OPENSSL ? UNSUPPORTED_PROTOCOL
                 : "The client supported protocol versions [TLSv1.3] are not accepted by server preferences [TLSv1.2]");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.PROTOCOL_VERSION);
     }
 
     @EachTlsImplementation
     void closesAConnectionThatSendsPlaintextHttp(TlsImplementation tls) throws Exception {
         byte[] request = "GET / HTTP/1.1\r\nHost: keyless\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        String reason = refusedBesideABusyConnection(servers.get(tls),
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls),
                 port -> assertClosedAfterSending(port, request));
 
         // Without the bytes: whatever a peer sends in plaintext stays out of the log.
-        assertThat(reason).isEqualTo("not an SSL/TLS record");
+        assertThat(refusal.reason()).isEqualTo("not an SSL/TLS record");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.NOT_TLS);
     }
 
     @EachTlsImplementation
     void closesAConnectionThatSendsAPlaintextKeylessPing(TlsImplementation tls) throws Exception {
         // | 1 | 0 | length 7 | id 1 | opcode item: 0x11, 1, ping | payload item: 0x12, empty |
         byte[] ping = {1, 0, 0, 7, 0, 0, 0, 1, 0x11, 0, 1, (byte) 0xF1, 0x12, 0, 0};
-        String reason = refusedBesideABusyConnection(servers.get(tls),
+        Refusal refusal = refusedBesideABusyConnection(servers.get(tls),
                 port -> assertClosedAfterSending(port, ping));
 
-        assertThat(reason).isEqualTo("not an SSL/TLS record");
+        assertThat(refusal.reason()).isEqualTo("not an SSL/TLS record");
+        assertThat(refusal.counted()).isEqualTo(HandshakeFailure.NOT_TLS);
     }
 
     @EachTlsImplementation
@@ -223,13 +233,14 @@ class TlsPolicyTest {
         try (RunningServer running = start(server(tls).handshakeTimeout(SHORT_HANDSHAKE).build())) {
             byte[] hello = clientHello(running.port());
             byte[] half = Arrays.copyOf(hello, hello.length / 2);
-            String reason = refusedBesideABusyConnection(running, port -> {
+            Refusal refusal = refusedBesideABusyConnection(running, port -> {
                 long start = System.nanoTime();
                 assertClosedAfterSending(port, half);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(SHORT_HANDSHAKE);
             });
 
-            assertThat(reason).isEqualTo("handshake timed out after 500ms");
+            assertThat(refusal.reason()).isEqualTo("handshake timed out after 500ms");
+            assertThat(refusal.counted()).isEqualTo(HandshakeFailure.TIMEOUT);
         }
     }
 
@@ -250,9 +261,10 @@ class TlsPolicyTest {
      * Makes the attempt while a good client's connection is busy signing, then checks that the server logged one
      * failed handshake at INFO and nothing at WARN or above, and that the busy connection answered every request.
      *
-     * @return the reason the server logged
+     * @return the reason the server logged, and the kind of failure its metrics counted it as
      */
-    private static String refusedBesideABusyConnection(RunningServer server, Attempt attempt) throws Exception {
+    private static Refusal refusedBesideABusyConnection(RunningServer server, Attempt attempt) throws Exception {
+        long[] before = handshakeFailures(server);
         try (KeylessConnection bystander = server.connect();
              Traffic traffic = new Traffic(bystander);
              LogCapture log = LogCapture.of("io.keyless", Level.DEBUG);
@@ -274,8 +286,30 @@ class TlsPolicyTest {
                     .endsWith("\"");
             assertThat(log.lines()).noneMatch(logged -> logged.startsWith("WARN") || logged.startsWith("ERROR"));
             assertThat(netty.lines()).as("logged by Netty").isEmpty();
-            return line.substring(line.indexOf("reason=\"") + "reason=\"".length(), line.length() - 1);
+            String reason = line.substring(line.indexOf("reason=\"") + "reason=\"".length(), line.length() - 1);
+
+            long[] after = handshakeFailures(server);
+            List<HandshakeFailure> counted = new ArrayList<>();
+            for (HandshakeFailure kind : HandshakeFailure.values()) {
+                for (long i = before[kind.ordinal()]; i < after[kind.ordinal()]; i++) {
+                    counted.add(kind);
+                }
+            }
+            assertThat(counted).as("handshake failures counted for \"%s\"", reason).hasSize(1);
+            return new Refusal(reason, counted.get(0));
         }
+    }
+
+    /** A refused client: the reason in the log line, and the metric's kind. */
+    private record Refusal(String reason, HandshakeFailure counted) {
+    }
+
+    private static long[] handshakeFailures(RunningServer server) {
+        long[] counts = new long[HandshakeFailure.values().length];
+        for (HandshakeFailure kind : HandshakeFailure.values()) {
+            counts[kind.ordinal()] = server.server.metrics().handshakeFailures(kind);
+        }
+        return counts;
     }
 
     /**

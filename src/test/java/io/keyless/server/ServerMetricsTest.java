@@ -1,0 +1,283 @@
+package io.keyless.server;
+
+import io.keyless.client.KeylessClient;
+import io.keyless.client.KeylessConnection;
+import io.keyless.keys.LoadedKey;
+import io.keyless.protocol.KeylessError;
+import io.keyless.protocol.KeylessOpcode;
+import io.keyless.protocol.KeylessRequest;
+import io.keyless.protocol.KeylessResponse;
+import io.keyless.testing.LogCapture;
+import io.keyless.testing.Samples;
+import io.keyless.testing.TestPki;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.keyless.server.RunningServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The metrics endpoint of a real server on loopback, scraped over HTTP as Prometheus does: what each request adds,
+ * the gauges, certificate expiry, reloads, and when {@code /health} says the server is fit to serve.
+ */
+class ServerMetricsTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+            0);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void countsEveryAnswerByOpcodeAndResultAndTimesItInGokeylessBuckets() throws Exception {
+        LoadedKey ec = Samples.ecKey();
+        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT).build());
+             KeylessConnection connection = running.connect()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.ECDSA_SIGN_SHA256).ski(ec.ski())
+                        .payload(new byte[32]))).isEqualTo(KeylessOpcode.RESPONSE);
+            }
+            assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.PING).payload(new byte[4]))).isEqualTo(KeylessOpcode.PONG);
+            assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256).ski(new byte[20])
+                    .payload(new byte[32]))).isEqualTo(KeylessError.KEY_NOT_FOUND);
+            assertThat(answer(connection, KeylessRequest.builder((byte) 0x42))).isEqualTo(KeylessError.BAD_OPCODE);
+
+            String metrics = scrape(running, "/metrics").body();
+
+            assertThat(value(metrics, "keyless_requests_total{opcode=\"ECDSA_SIGN_SHA256\",result=\"OK\"}"))
+                    .isEqualTo(3);
+            assertThat(value(metrics, "keyless_requests_total{opcode=\"PING\",result=\"OK\"}")).isEqualTo(1);
+            assertThat(value(metrics, "keyless_requests_total{opcode=\"RSA_SIGN_SHA256\",result=\"KEY_NOT_FOUND\"}"))
+                    .isEqualTo(1);
+            assertThat(value(metrics, "keyless_requests_total{opcode=\"UNKNOWN\",result=\"BAD_OPCODE\"}"))
+                    .isEqualTo(1);
+            // Executed on a worker: only the three signatures. Answered: all six.
+            assertThat(value(metrics,
+                    "keyless_request_exec_duration_per_opcode_count{error=\"OK\",type=\"ecdsa_sign\"}")).isEqualTo(3);
+            assertThat(metrics).doesNotContain(
+                    "keyless_request_exec_duration_per_opcode_count{error=\"OK\",type=\"ping\"}");
+            assertThat(value(metrics,
+                    "keyless_request_total_duration_per_opcode_count{error=\"OK\",type=\"ecdsa_sign\"}")).isEqualTo(3);
+            assertThat(value(metrics,
+                    "keyless_request_total_duration_per_opcode_count{error=\"OK\",type=\"ping\"}")).isEqualTo(1);
+            assertThat(value(metrics,
+                    "keyless_request_total_duration_per_opcode_count{error=\"BAD_OPCODE\",type=\"unknown\"}"))
+                    .isEqualTo(1);
+            assertThat(bucketBounds(metrics, "keyless_request_exec_duration_per_opcode_bucket{error=\"OK\","
+                    + "type=\"ecdsa_sign\""))
+                    .containsExactly(0.0001, 0.0002, 0.0004, 0.0008, 0.0016, 0.0032, 0.0064, 0.0128, 0.0256, 0.0512,
+                            0.1024, 0.2048, 0.4096, 0.8192, 1.6384, Double.POSITIVE_INFINITY);
+
+            assertThat(value(metrics, "keyless_keys_loaded")).isEqualTo(3);
+            assertThat(value(metrics, "keyless_connections_open")).isEqualTo(1);
+            assertThat(value(metrics, "keyless_requests_in_flight")).isZero();
+            assertThat(value(metrics, "keyless_worker_queue_depth")).isZero();
+            for (HandshakeFailure reason : HandshakeFailure.values()) {
+                assertThat(value(metrics, "keyless_handshake_failures_total{reason=\"" + reason.label() + "\"}"))
+                        .isZero();
+            }
+            assertThat(metrics).contains("jvm_memory_used_bytes{area=\"heap\"}",
+                    "jvm_buffer_pool_used_bytes{pool=\"direct\"}", "jvm_threads_current", "process_cpu_seconds_total", "keyless_netty_direct_memory_bytes");
+        }
+    }
+
+    @Test
+    void publishesWhenTheServerCertificateAndTheClientCaExpire() throws Exception {
+        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT).build())) {
+            String metrics = scrape(running, "/metrics").body();
+
+            X509Certificate server = certificate(Samples.SERVER_CERT);
+            X509Certificate ca = certificate(Samples.CLIENT_CA);
+            assertThat(value(metrics, "keyless_certificate_expiry_timestamp_seconds{certificate=\"server\",subject=\""
+                    + server.getSubjectX500Principal().getName() + "\"}"))
+                    .isEqualTo(server.getNotAfter().getTime() / 1000.0, within(0.001));
+            assertThat(value(metrics, "keyless_certificate_expiry_timestamp_seconds{certificate=\"client_ca\","
+                    + "subject=\"" + ca.getSubjectX500Principal().getName() + "\"}"))
+                    .isEqualTo(ca.getNotAfter().getTime() / 1000.0, within(0.001));
+        }
+    }
+
+    @Test
+    void healthIsOkWhileServingAndNotOnceStopping() throws Exception {
+        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT).build())) {
+            HttpResponse<String> serving = scrape(running, "/health");
+            assertThat(serving.statusCode()).isEqualTo(200);
+            assertThat(serving.body()).isEqualTo("ok\n");
+            assertThat(scrape(running, "/nothing-here").statusCode()).isEqualTo(404);
+
+            running.server.close();
+
+            assertThat(running.server.healthProblem()).isEqualTo("stopping");
+            assertThatThrownBy(() -> scrape(running, "/health")).as("endpoint closed once stopped")
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void countsReloadsByResult() throws Exception {
+        Path keys = Files.createDirectory(dir.resolve("keys"));
+        Files.copy(Samples.EC_KEY, keys.resolve("ec.key"));
+        try (RunningServer running = RunningServer.start(Samples.server().keyDirectory(keys)
+                .metricsAddress(ANY_LOOPBACK_PORT).build())) {
+            running.server.reload();
+            running.server.reload();
+            Files.writeString(keys.resolve("broken.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n");
+            assertThatThrownBy(running.server::reload).isInstanceOf(ReloadException.class);
+
+            String metrics = scrape(running, "/metrics").body();
+            assertThat(value(metrics, "keyless_reloads_total{result=\"ok\"}")).isEqualTo(2);
+            assertThat(value(metrics, "keyless_reloads_total{result=\"failed\"}")).isEqualTo(1);
+            assertThat(value(metrics, "keyless_keys_loaded")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void warnsOfAServerCertificateAboutToExpireAndServesItsReplacementAfterAReload() throws Exception {
+        TestPki pki = TestPki.authority(dir, "servers");
+        Instant now = Instant.now();
+        TestPki.Issued expiring = pki.issue("expiring", now.minus(1, ChronoUnit.DAYS),
+                now.plus(10, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS), KeyPurposeId.id_kp_serverAuth);
+        TestPki.Issued renewed = pki.issue("renewed", now.minus(1, ChronoUnit.DAYS), now.plus(365, ChronoUnit.DAYS),
+                KeyPurposeId.id_kp_serverAuth);
+        Path cert = Files.copy(expiring.certificate(), dir.resolve("server.pem"));
+        Path key = Files.copy(expiring.key(), dir.resolve("server.key"));
+        // These certificates name no host: the client checks the chain only.
+        KeylessClient client = KeylessClient.builder().clientCertificate(Samples.CLIENT_CERT, Samples.CLIENT_KEY)
+                .trustedCa(pki.caFile()).verifyHostname(false).build();
+
+        try (LogCapture log = LogCapture.of(KeylessServer.class);
+             RunningServer running = RunningServer.start(Samples.server().serverCert(cert).serverKey(key)
+                     .metricsAddress(ANY_LOOPBACK_PORT).build(), client)) {
+            assertThat(log.lines()).contains("WARN server certificate subject=\"CN=expiring\" expires at "
+                    + certificate(cert).getNotAfter().toInstant() + ", in 10 days");
+            try (KeylessConnection before = running.connect()) {
+                assertThat(serverCertificate(before).getSubjectX500Principal().getName()).isEqualTo("CN=expiring");
+            }
+
+            Files.copy(renewed.certificate(), cert, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
+            running.server.reload();
+
+            try (KeylessConnection after = running.connect()) {
+                assertThat(serverCertificate(after).getSubjectX500Principal().getName()).isEqualTo("CN=renewed");
+                assertThat(answer(after, KeylessRequest.builder(KeylessOpcode.PING)))
+                        .isEqualTo(KeylessOpcode.PONG);
+            }
+            String metrics = scrape(running, "/metrics").body();
+            assertThat(value(metrics, "keyless_certificate_expiry_timestamp_seconds{certificate=\"server\","
+                    + "subject=\"CN=renewed\"}")).isEqualTo(certificate(cert).getNotAfter().getTime() / 1000.0,
+                    within(0.001));
+            assertThat(metrics).doesNotContain("subject=\"CN=expiring\"");
+            assertThat(log.lines()).filteredOn(line -> line.startsWith("WARN")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aReloadWithACertificateThatIsNotTheKeysKeepsTheOldOnes() throws Exception {
+        Path cert = Files.copy(Samples.SERVER_CERT, dir.resolve("server.pem"));
+        Path key = Files.copy(Samples.SERVER_KEY, dir.resolve("server.key"));
+        try (LogCapture log = LogCapture.of(KeylessServer.class);
+             RunningServer running = RunningServer.start(Samples.server().serverCert(cert).serverKey(key)
+                     .metricsAddress(ANY_LOOPBACK_PORT).build())) {
+            Files.copy(Samples.SERVER_RSA_CERT, cert, StandardCopyOption.REPLACE_EXISTING);
+
+            assertThatThrownBy(running.server::reload).isInstanceOf(ReloadException.class)
+                    .hasMessage(key + ": is not the key of the certificate in " + cert);
+
+            try (KeylessConnection connection = running.connect()) {
+                assertThat(serverCertificate(connection).getSubjectX500Principal())
+                        .isEqualTo(certificate(Samples.SERVER_CERT).getSubjectX500Principal());
+            }
+            assertThat(log.lines()).contains("ERROR reload failed reason=\"" + key
+                    + ": is not the key of the certificate in " + cert + "\"");
+        }
+    }
+
+    @Test
+    void aMetricsPortInUseStopsStartUpAndNamesIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) taken.getLocalSocketAddress();
+
+            assertThatThrownBy(() -> KeylessServer.start(Samples.server().metricsAddress(address).build()))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("cannot listen for metrics on 127.0.0.1:" + address.getPort() + ": ");
+        }
+    }
+
+    /** The opcode of the answer, or the error it carries. */
+    private static Object answer(KeylessConnection connection, KeylessRequest.Builder request) {
+        KeylessResponse response = await(connection.send(request));
+        try {
+            return response.error() != null ? response.error() : response.opcode();
+        } finally {
+            response.release();
+        }
+    }
+
+    private static HttpResponse<String> scrape(RunningServer running, String path)
+            throws IOException, InterruptedException {
+        InetSocketAddress address = running.server.metricsAddress();
+        URI uri = URI.create("http://127.0.0.1:" + address.getPort() + path);
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of the sample named exactly {@code series} (name and labels) in a text exposition. */
+    private static double value(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        throw new AssertionError("no sample " + series + " in:\n" + exposition);
+    }
+
+    /** The {@code le} bounds of a histogram's buckets for one label set, in order. */
+    private static List<Double> bucketBounds(String exposition, String seriesPrefix) {
+        Pattern le = Pattern.compile("le=\"([^\"]+)\"");
+        List<Double> bounds = new ArrayList<>();
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(seriesPrefix)) {
+                Matcher matcher = le.matcher(line);
+                assertThat(matcher.find()).as(line).isTrue();
+                bounds.add(matcher.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY
+                        : Double.parseDouble(matcher.group(1)));
+            }
+        }
+        return bounds;
+    }
+
+    private static X509Certificate serverCertificate(KeylessConnection connection) throws Exception {
+        return (X509Certificate) connection.session().getPeerCertificates()[0];
+    }
+
+    private static X509Certificate certificate(Path file) throws Exception {
+        try (var in = Files.newInputStream(file)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+}
