@@ -55,13 +55,14 @@ class ServerMetricsTest {
     @Test
     void countsEveryAnswerByOpcodeAndResultAndTimesItInGokeylessBuckets() throws Exception {
         LoadedKey ec = Samples.ecKey();
-        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT).build());
+        try (RunningServer running = RunningServer.start(withMetrics());
              KeylessConnection connection = running.connect()) {
             for (int i = 0; i < 3; i++) {
                 assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.ECDSA_SIGN_SHA256).ski(ec.ski())
                         .payload(new byte[32]))).isEqualTo(KeylessOpcode.RESPONSE);
             }
-            assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.PING).payload(new byte[4]))).isEqualTo(KeylessOpcode.PONG);
+            assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.PING).payload(new byte[4])))
+                    .isEqualTo(KeylessOpcode.PONG);
             assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256).ski(new byte[20])
                     .payload(new byte[32]))).isEqualTo(KeylessError.KEY_NOT_FOUND);
             assertThat(answer(connection, KeylessRequest.builder((byte) 0x42))).isEqualTo(KeylessError.BAD_OPCODE);
@@ -101,13 +102,14 @@ class ServerMetricsTest {
                         .isZero();
             }
             assertThat(metrics).contains("jvm_memory_used_bytes{area=\"heap\"}",
-                    "jvm_buffer_pool_used_bytes{pool=\"direct\"}", "jvm_threads_current", "process_cpu_seconds_total", "keyless_netty_direct_memory_bytes");
+                    "jvm_buffer_pool_used_bytes{pool=\"direct\"}", "jvm_threads_current", "process_cpu_seconds_total",
+                    "keyless_netty_direct_memory_bytes");
         }
     }
 
     @Test
     void publishesWhenTheServerCertificateAndTheClientCaExpire() throws Exception {
-        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT).build())) {
+        try (RunningServer running = RunningServer.start(withMetrics())) {
             String metrics = scrape(running, "/metrics").body();
 
             X509Certificate server = certificate(Samples.SERVER_CERT);
@@ -123,7 +125,7 @@ class ServerMetricsTest {
 
     @Test
     void healthIsOkWhileServingAndNotOnceStopping() throws Exception {
-        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT).build())) {
+        try (RunningServer running = RunningServer.start(withMetrics())) {
             HttpResponse<String> serving = scrape(running, "/health");
             assertThat(serving.statusCode()).isEqualTo(200);
             assertThat(serving.body()).isEqualTo("ok\n");
@@ -226,6 +228,10 @@ class ServerMetricsTest {
                     .isInstanceOf(StartupException.class)
                     .hasMessageStartingWith("cannot listen for metrics on 127.0.0.1:" + address.getPort() + ": ");
         }
+    }
+
+    private static ServerConfig withMetrics() {
+        return Samples.server().metricsAddress(ANY_LOOPBACK_PORT).build();
     }
 
     /** The opcode of the answer, or the error it carries. */
