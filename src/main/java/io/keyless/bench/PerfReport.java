@@ -127,6 +127,10 @@ public final class PerfReport implements Callable<Integer> {
                 progress(err, "handshakes");
                 HandshakeRun handshakes = HandshakeRun.run(client, new LoadSettings("127.0.0.1", port, connections,
                         1, null, warmup, duration), cpu);
+                if (!handshakes.clean()) {
+                    err.print(handshakes.text());
+                    throw new UncleanRun("handshakes");
+                }
                 handshakeRow = String.format(Locale.ROOT, "| mutual-TLS handshake | %,.0f/s | | %,.0f | | | | |",
                         handshakes.perSecond(), handshakes.cpuMicrosPerHandshake());
             }
@@ -146,6 +150,10 @@ public final class PerfReport implements Callable<Integer> {
 
             print(out, cores, providers, single, multi, rows, handshakeRow, startupRows);
             return 0;
+        } catch (UncleanRun e) {
+            err.println("perf-report: " + e.getMessage());
+            err.flush();
+            return 1;
         } finally {
             delete(scratch);
         }
@@ -165,6 +173,10 @@ public final class PerfReport implements Callable<Integer> {
         Report half = BenchRun.run(client, new LoadSettings("127.0.0.1", port, connections, 1,
                 saturated.perSecond() / 2, warmup, duration), workload, cpu, null);
 
+        requireClean(measured.label() + " at saturation", saturated, err);
+        requireClean(measured.label() + " one at a time", alone, err);
+        requireClean(measured.label() + " at half of saturation", half, err);
+
         double opensslMicros = 1e6 / single.get(measured.openssl());
         double service = alone.latencyMillis(50);
         return String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.0f | %.2f | %.2f | %.2f / %.2f / %.2f | %.1f |",
@@ -172,6 +184,24 @@ public final class PerfReport implements Callable<Integer> {
                 saturated.cpuMicrosPerOperation(), saturated.cpuMicrosPerOperation() / opensslMicros, service,
                 half.latencyMillis(50), half.latencyMillis(99), half.latencyMillis(99.9),
                 half.latencyMillis(99) / service);
+    }
+
+    /** A figure made of errors would be a lie: a run with any failed or unanswered request stops the report. */
+    private static void requireClean(String what, Report report, PrintWriter err) throws UncleanRun {
+        if (!report.clean()) {
+            err.print(report.text());
+            throw new UncleanRun(what);
+        }
+    }
+
+    /** A measured run in which not every request or handshake succeeded. */
+    private static final class UncleanRun extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UncleanRun(String what) {
+            super(what + ": not every request succeeded (above), so its figures would count failures as work; "
+                    + "no report");
+        }
     }
 
     private String startup(String label, Path keys, int port, Path scratch) throws Exception {
