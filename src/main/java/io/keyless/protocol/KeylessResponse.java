@@ -31,15 +31,16 @@ public final class KeylessResponse implements ReferenceCounted {
     /**
      * Creates a response owning {@code payload}: releasing the response releases it.
      *
-     * @throws IllegalArgumentException if the opcode is not a reply opcode or the payload is too long to encode
+     * @throws IllegalArgumentException if the opcode is not a reply opcode or the payload is too long to encode;
+     *         the payload is released, as the response would have released it
      */
     public KeylessResponse(int id, KeylessOpcode opcode, ByteBuf payload) {
-        if (opcode.kind() != KeylessOpcode.Kind.REPLY) {
-            throw new IllegalArgumentException("not a reply opcode: " + opcode);
-        }
-        if (payload.readableBytes() > MAX_PAYLOAD_LENGTH) {
-            throw new IllegalArgumentException("payload of " + payload.readableBytes() + " bytes exceeds "
-                    + MAX_PAYLOAD_LENGTH);
+        String problem = opcode.kind() != KeylessOpcode.Kind.REPLY ? "not a reply opcode: " + opcode
+                : payload.readableBytes() > MAX_PAYLOAD_LENGTH
+                        ? "payload of " + payload.readableBytes() + " bytes exceeds " + MAX_PAYLOAD_LENGTH : null;
+        if (problem != null) {
+            payload.release();
+            throw new IllegalArgumentException(problem);
         }
         this.id = id;
         this.opcode = opcode;

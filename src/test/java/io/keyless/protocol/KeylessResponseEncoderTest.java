@@ -71,9 +71,18 @@ class KeylessResponseEncoderTest {
     }
 
     @Test
-    void refusesAPayloadThatCannotFitTheBody() {
+    void refusesAPayloadThatCannotFitTheBodyAndReleasesIt() {
         ByteBuf tooLong = Unpooled.wrappedBuffer(new byte[KeylessResponse.MAX_PAYLOAD_LENGTH + 1]);
         assertThatThrownBy(() -> KeylessResponse.pong(4, tooLong)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(tooLong.refCnt()).isZero();
+    }
+
+    @Test
+    void refusesARequestOpcodeAndReleasesThePayload() {
+        ByteBuf payload = Unpooled.wrappedBuffer(new byte[4]);
+        assertThatThrownBy(() -> new KeylessResponse(4, KeylessOpcode.PING, payload))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("not a reply opcode: PING");
+        assertThat(payload.refCnt()).isZero();
     }
 
     @ParameterizedTest
