@@ -163,6 +163,19 @@ class KeyOperationsTest {
         assertCryptoFailed(provider, KeylessOpcode.RSA_DECRYPT_RAW, "rsa-2048", allOnes);
     }
 
+    @ParameterizedTest
+    @EnumSource(CryptoProvider.class)
+    void refusesACiphertextEqualToTheModulusAndTakesTheOneBelowIt(CryptoProvider provider) throws Exception {
+        BigInteger modulus = ((RSAPublicKey) publicKeys.get("rsa-2048")).getModulus();
+
+        assertCryptoFailed(provider, KeylessOpcode.RSA_DECRYPT_RAW, "rsa-2048", unsigned(modulus, 256));
+
+        // n - 1 is -1 mod n, and (-1)^d = -1 for the odd d of every RSA key: the block is n - 1 again.
+        byte[] belowModulus = unsigned(modulus.subtract(BigInteger.ONE), 256);
+        assertThat(operations(provider).perform(KeylessOpcode.RSA_DECRYPT_RAW, key(provider, "rsa-2048"),
+                belowModulus)).isEqualTo(belowModulus);
+    }
+
     @Test
     void refusesACiphertextLongerThanTheModulus() {
         assertCryptoFailed(CryptoProvider.JDK, KeylessOpcode.RSA_DECRYPT, "rsa-2048", randomBytes(257));
@@ -262,6 +275,11 @@ class KeyOperationsTest {
         return indexes.get(provider).keys().stream()
                 .filter(key -> key.file().getFileName().toString().equals(name + ".key"))
                 .findFirst().orElseThrow();
+    }
+
+    private static byte[] unsigned(BigInteger value, int length) {
+        byte[] bytes = value.toByteArray();
+        return Arrays.copyOfRange(bytes, bytes.length - length, bytes.length);
     }
 
     private static void assertCryptoFailed(CryptoProvider provider, KeylessOpcode opcode, String key,
