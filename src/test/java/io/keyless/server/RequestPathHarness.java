@@ -4,6 +4,7 @@ import io.keyless.crypto.CryptoProviders;
 import io.keyless.crypto.KeyOperations;
 import io.keyless.keys.KeyDirectory;
 import io.keyless.keys.KeyIndex;
+import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessFrameDecoder;
 import io.keyless.protocol.KeylessProtocol;
 import io.keyless.protocol.KeylessRequestDecoder;
@@ -19,6 +20,7 @@ import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ final class RequestPathHarness {
      * @throws AssertionError naming the invariant that broke
      */
     static void run(byte[] input, int chunk) {
+        long inFlightBefore = SERVICES.inFlight().current();
         List<Throwable> escaped = new ArrayList<>();
         TrackingAllocator allocator = new TrackingAllocator();
         EmbeddedChannel server = new EmbeddedChannel();
@@ -61,22 +64,33 @@ final class RequestPathHarness {
             server.runPendingTasks();
             server.checkException();
             if (!escaped.isEmpty()) {
-                throw new AssertionError("an exception left the pipeline", escaped.get(0));
+                AssertionError failure = new AssertionError("an exception left the pipeline", escaped.get(0));
+                escaped.stream().skip(1).forEach(failure::addSuppressed);
+                throw failure;
             }
             if (!server.isOpen()) {
                 throw new AssertionError("the connection was closed");
             }
-            List<Integer> answered = answers(server);
-            List<Integer> expected = frameIds(input);
-            List<Integer> unmatched = new ArrayList<>(answered);
-            for (Integer id : expected) {
-                if (!unmatched.remove(id)) {
-                    throw new AssertionError("frame " + Integer.toUnsignedString(id) + " got no answer; answers: "
-                            + answered + ", frames: " + expected);
+            List<Answer> answered = answers(server);
+            List<Frame> expected = frames(input);
+            List<Answer> unmatched = new ArrayList<>(answered);
+            for (Frame frame : expected) {
+                if (!takeAnswerTo(frame, unmatched)) {
+                    throw new AssertionError(frame + " got no fitting answer; answers: " + answered + ", frames: "
+                            + expected);
                 }
             }
             if (!unmatched.isEmpty()) {
                 throw new AssertionError("answers to no frame: " + unmatched + "; frames: " + expected);
+            }
+            for (Answer answer : answered) {
+                if (answer.error() == KeylessError.INTERNAL_ERROR) {
+                    throw new AssertionError("answered INTERNAL_ERROR, which only a broken server sends: " + answer);
+                }
+            }
+            long inFlight = SERVICES.inFlight().current() - inFlightBefore;
+            if (inFlight != 0) {
+                throw new AssertionError(inFlight + " requests still counted in flight after every answer");
             }
         } finally {
             server.finishAndReleaseAll();
@@ -89,34 +103,66 @@ final class RequestPathHarness {
         }
     }
 
-    /** The ids of the whole frames in {@code input}, read independently of the decoder under test. */
-    static List<Integer> frameIds(byte[] input) {
-        List<Integer> ids = new ArrayList<>();
+    /** A whole frame of the input: its id and the major version in its header. */
+    record Frame(int id, int major) {
+        @Override
+        public String toString() {
+            return "frame " + Integer.toUnsignedString(id) + " (version " + major + ")";
+        }
+    }
+
+    /** A response the server wrote: its id, and its error or {@code null} for a success or a pong. */
+    record Answer(int id, KeylessError error) {
+        /** Whether this can be the answer to {@code frame}: a version other than 1 is refused as such. */
+        boolean fits(Frame frame) {
+            return id == frame.id() && (frame.major() == KeylessProtocol.VERSION_MAJOR
+                    ? error != KeylessError.VERSION_MISMATCH : error == KeylessError.VERSION_MISMATCH);
+        }
+
+        @Override
+        public String toString() {
+            return Integer.toUnsignedString(id) + "=" + (error == null ? "OK" : error);
+        }
+    }
+
+    private static boolean takeAnswerTo(Frame frame, List<Answer> answers) {
+        for (int i = 0; i < answers.size(); i++) {
+            if (answers.get(i).fits(frame)) {
+                answers.remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The whole frames in {@code input}, read independently of the decoder under test. */
+    static List<Frame> frames(byte[] input) {
+        List<Frame> frames = new ArrayList<>();
         int position = 0;
         while (input.length - position >= KeylessProtocol.HEADER_LENGTH) {
             int length = (input[position + 2] & 0xFF) << 8 | input[position + 3] & 0xFF;
             if (input.length - position < KeylessProtocol.HEADER_LENGTH + length) {
                 break;
             }
-            ids.add((input[position + 4] & 0xFF) << 24 | (input[position + 5] & 0xFF) << 16
-                    | (input[position + 6] & 0xFF) << 8 | input[position + 7] & 0xFF);
+            frames.add(new Frame((input[position + 4] & 0xFF) << 24 | (input[position + 5] & 0xFF) << 16
+                    | (input[position + 6] & 0xFF) << 8 | input[position + 7] & 0xFF, input[position] & 0xFF));
             position += KeylessProtocol.HEADER_LENGTH + length;
         }
-        return ids;
+        return frames;
     }
 
     /**
      * Decodes what the server wrote as a client would: whole responses only, each one that a client's decoder
      * accepts.
      */
-    private static List<Integer> answers(EmbeddedChannel server) {
+    private static List<Answer> answers(EmbeddedChannel server) {
         ByteBuf out = Unpooled.buffer();
         try {
             for (ByteBuf piece; (piece = server.readOutbound()) != null; ) {
                 out.writeBytes(piece);
                 piece.release();
             }
-            List<Integer> ids = new ArrayList<>();
+            List<Answer> answers = new ArrayList<>();
             while (out.isReadable()) {
                 if (out.readableBytes() < KeylessProtocol.HEADER_LENGTH) {
                     throw new AssertionError("the server wrote part of a response header");
@@ -127,10 +173,10 @@ final class RequestPathHarness {
                 }
                 ByteBuf frame = out.readSlice(length);
                 KeylessResponse response = KeylessResponseDecoder.decode(frame);
-                ids.add(response.id());
+                answers.add(new Answer(response.id(), response.error()));
                 response.release();
             }
-            return ids;
+            return answers;
         } finally {
             out.release();
         }
@@ -198,6 +244,7 @@ final class RequestPathHarness {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             escaped.add(new IllegalStateException("unexpected message " + msg));
+            ReferenceCountUtil.release(msg);
         }
 
         @Override
