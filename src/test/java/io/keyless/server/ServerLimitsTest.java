@@ -108,7 +108,7 @@ class ServerLimitsTest {
             InputStream in = silent.getInputStream();
             long start = System.nanoTime();
 
-            assertThat(readAll(in)).isGreaterThanOrEqualTo(0);
+            readUntilClosed(in);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             awaitTrue(() -> log.lines().stream().anyMatch(line -> line.startsWith("INFO")
                     && line.contains("handshake failed reason=\"handshake timed out after 300ms")));
@@ -140,18 +140,19 @@ class ServerLimitsTest {
         }
     }
 
-    /** Reads until the server closes; returns the bytes it sent (a TLS alert, or nothing). */
-    private static int readAll(InputStream in) throws IOException {
-        int total = 0;
+    /**
+     * Reads (a TLS alert, or nothing) until the server closes the connection; a read timeout fails the test with
+     * {@link java.net.SocketTimeoutException}.
+     */
+    private static void readUntilClosed(InputStream in) throws IOException {
         byte[] buffer = new byte[256];
         try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                total += n;
+            while (in.read(buffer) >= 0) {
+                // what the server sends before it closes does not matter here
             }
         } catch (java.net.SocketException reset) {
             // A reset is a close too.
         }
-        return total;
     }
 
     private static void assertPong(KeylessConnection connection) {

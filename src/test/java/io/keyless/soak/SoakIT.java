@@ -3,11 +3,13 @@ package io.keyless.soak;
 import io.keyless.testing.KeylessProcess;
 import io.keyless.testing.KeylessProcess.Result;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,8 @@ class SoakIT {
     Path dir;
 
     @Test
+    // -Psoak runs for as long as asked; the soak process is bounded below by twice that plus three minutes.
+    @Timeout(value = 7, unit = TimeUnit.DAYS)
     void mixedTrafficLosesNothingLeaksNothingAndLeavesTheServerAnswering() throws Exception {
         Result result = KeylessProcess.runCommand(dir, List.of("scripts/soak", "--duration", Integer.toString(SECONDS),
                 "--warmup", "10", "--connections", Integer.toString(CONNECTIONS), "--json"),
