@@ -21,7 +21,6 @@ final class SoakTally {
     private final LongAdder wrong = new LongAdder();
     private final LongAdder unmatched = new LongAdder();
     private final LongAdder disconnects = new LongAdder();
-    private final LongAdder lostToDisconnects = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
     private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     private final Map<RequestMix.Kind, LongAdder> kinds = new ConcurrentHashMap<>();
@@ -65,10 +64,9 @@ final class SoakTally {
         abandoned.add(owed);
     }
 
-    /** The connection closed under a lane that had not asked for it: every answer owed is lost. */
+    /** The connection closed under a lane that had not asked for it: every answer owed is lost (see lost()). */
     void unexpectedDisconnect(Throwable cause, int owed) {
         disconnects.increment();
-        lostToDisconnects.add(owed);
         note("connection lost with " + owed + " answers owed: " + cause);
     }
 
