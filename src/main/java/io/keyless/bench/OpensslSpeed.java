@@ -2,6 +2,8 @@ package io.keyless.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +33,22 @@ final class OpensslSpeed {
             command.addAll(List.of("-multi", Integer.toString(processes)));
         }
         command.addAll(List.of("rsa2048", "ecdsap256", "ecdsap384"));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10L * seconds + 60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("openssl speed failed: " + command);
+        // Into a file, so that the wait below is what bounds a run that hangs, not a read of its output.
+        Path output = Files.createTempFile("openssl-speed", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(output.toFile()).start();
+            if (!process.waitFor(10L * seconds + 60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("openssl speed did not finish in " + (10L * seconds + 60) + " s: " + command);
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException("openssl speed failed with status " + process.exitValue() + ": " + command);
+            }
+            return parse(Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
         }
-        return parse(output);
     }
 
     /** Reads the summary lines: the last one for each algorithm wins, as -multi repeats them per process. */

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A key server started from its jar by a tool (the performance report, the soak), with what its start-up cost. */
 public final class ServerProcess implements AutoCloseable {
+    /** Generous: 100,000 keys take about 20 s here. */
+    private static final Duration STARTUP_LIMIT = Duration.ofMinutes(5);
+
     private final Process process;
     private final Path log;
     private final long startupMillis;
@@ -36,9 +40,15 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("--pid-file", pidFile.toString()));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = start + STARTUP_LIMIT.toNanos();
         while (!Files.exists(pidFile)) {
             if (!process.isAlive()) {
                 throw new IOException("the server exited " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("the server did not start listening within " + STARTUP_LIMIT.toSeconds()
+                        + " s:\n" + Files.readString(log));
             }
             Thread.sleep(2);
         }
@@ -56,12 +66,17 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Resident memory now, in MiB, from {@code /proc/PID/status}. */
     public double residentMebibytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        return residentBytes(pid()) / (1024.0 * 1024);
+    }
+
+    /** Resident memory of process {@code pid} now, in bytes, from {@code /proc/PID/status}. */
+    public static long residentBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
             }
         }
-        throw new IOException("no VmRSS for process " + pid());
+        throw new IOException("no VmRSS for process " + pid);
     }
 
     /** Everything the server wrote to standard output and error so far. */

@@ -1,6 +1,7 @@
 package io.keyless.soak;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.keyless.bench.ServerProcess;
 import io.keyless.server.KeylessServerMXBean;
 
 import javax.management.JMX;
@@ -14,8 +15,6 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -115,12 +114,7 @@ final class ServerProbe implements AutoCloseable {
     }
 
     private long resident() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        }
-        return -1;
+        return ServerProcess.residentBytes(pid);
     }
 
     /** Lets go of the server; once it has exited there is nothing left to close, and that is fine. */
