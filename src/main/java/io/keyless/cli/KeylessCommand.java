@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicReference;
         sortOptions = false, usageHelpWidth = 100,
         description = "Keyless SSL key server: signs and decrypts with private keys that never leave this machine, "
                 + "for TLS servers that connect over mutually authenticated TLS 1.2.",
-        footer = "%nExit status: 0 on a clean stop or a good --test, 1 when start-up fails, 2 for a usage error.")
+        footer = {"%nEvery flag can also be set in the --config file, one 'name = value' per line (name without the "
+                + "dashes), or in the environment as KEYLESS_NAME (KEYLESS_MAX_PENDING for --max-pending). The command "
+                + "line beats the environment, which beats the file; --test prints where each value came from.",
+            "%nExit status: 0 on a clean stop or a good --test, 1 when start-up fails, 2 for a usage error."})
 public final class KeylessCommand implements Callable<Integer> {
     /** Set by scripts/keyless when it has detached the process for --daemon. */
     static final String DAEMONIZED_ENV = "KEYLESS_DAEMONIZED";
@@ -51,6 +54,10 @@ public final class KeylessCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = OptionSources.CONFIG_FLAG, paramLabel = "FILE",
+            description = "Read flags from this file, one 'name = value' per line (KEYLESS_CONFIG also names it).")
+    Path config;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "2407",
             description = "TCP port to listen on (default: ${DEFAULT-VALUE}).")
@@ -156,10 +163,10 @@ public final class KeylessCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (workers != null && workers < 1) {
-            throw new ParameterException(spec.commandLine(), "--num-workers must be at least 1");
+            throw invalid("--num-workers", "must be at least 1");
         }
         if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535");
+            throw invalid("--port", "must be 0 to 65535");
         }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new ParameterException(spec.commandLine(), "--metrics-port must be 0 to 65535");
@@ -171,10 +178,15 @@ public final class KeylessCommand implements Callable<Integer> {
         atLeastOne("--max-pending", maxPending);
         atLeastOne("--max-queued", maxQueued);
         if (handshakeTimeout.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--handshake-timeout must be more than 0");
+            throw invalid("--handshake-timeout", "must be more than 0");
         }
         CryptoProvider provider = cryptoProvider();
         LogSetup.apply(silent, verbose, syslog);
+        if (test) {
+            // Before the files are checked, so that a missing one shows where its name came from.
+            EffectiveConfiguration.lines(spec.commandLine()).forEach(out::println);
+            out.flush();
+        }
 
         List<String> problems = new ArrayList<>();
         checkReadable("--ca-file", caFile, false, problems);
@@ -229,8 +241,14 @@ public final class KeylessCommand implements Callable<Integer> {
 
     private void atLeastOne(String flag, int value) {
         if (value < 1) {
-            throw new ParameterException(spec.commandLine(), flag + " must be at least 1");
+            throw invalid(flag, "must be at least 1");
         }
+    }
+
+    /** A usage error about {@code flag}'s value, saying which file line or variable set it if not the command line. */
+    private ParameterException invalid(String flag, String problem) {
+        return new ParameterException(spec.commandLine(), flag + " " + problem
+                + EffectiveConfiguration.originSuffix(spec.commandLine(), flag));
     }
 
     /** The provider --crypto-provider forces, or {@code null} for auto. */
@@ -243,8 +261,7 @@ public final class KeylessCommand implements Callable<Integer> {
                 return provider;
             }
         }
-        throw new ParameterException(spec.commandLine(), "--crypto-provider must be auto, accp, conscrypt, jdk or bc, "
-                + "not '" + cryptoProvider + "'");
+        throw invalid("--crypto-provider", "must be auto, accp, conscrypt, jdk or bc, not '" + cryptoProvider + "'");
     }
 
     private static int check(ServerConfig config, PrintWriter out, PrintWriter err) {
