@@ -81,6 +81,10 @@ public final class KeylessCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Write an access log line for every request.")
     boolean verbose;
 
+    @Option(names = "--access-log", paramLabel = "FILE",
+            description = "With --verbose, append the access log lines to FILE instead of the main log.")
+    Path accessLog;
+
     @Option(names = "--num-workers", paramLabel = "N",
             description = "Threads for private-key operations (default: the number of CPUs).")
     Integer workers;
@@ -157,9 +161,12 @@ public final class KeylessCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--handshake-timeout must be more than 0");
         }
         CryptoProvider provider = cryptoProvider();
-        LogSetup.apply(silent, verbose, syslog);
+        String logProblem = LogSetup.apply(silent, verbose, syslog, accessLog);
 
         List<String> problems = new ArrayList<>();
+        if (logProblem != null) {
+            problems.add(logProblem);
+        }
         checkReadable("--ca-file", caFile, false, problems);
         checkReadable("--server-cert", serverCert, false, problems);
         checkReadable("--server-key", serverKey, false, problems);
@@ -301,6 +308,7 @@ public final class KeylessCommand implements Callable<Integer> {
             log.warn("reload ignored: the server is still starting");
             return;
         }
+        LogSetup.reread();
         try {
             server.reloadKeys();
         } catch (KeyLoadException e) {
