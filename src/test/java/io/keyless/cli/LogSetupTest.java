@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.MalformedURLException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -204,6 +206,20 @@ class LogSetupTest {
 
         assertThat(Files.readString(dir.resolve("access.log.1"))).contains("id=1").doesNotContain("id=2");
         assertThat(Files.readString(file)).contains("id=2").doesNotContain("id=1");
+    }
+
+    @Test
+    void anAccessLogTruncatedInPlaceGoesOnFromItsStartAsLogrotateCopytruncateNeeds() throws Exception {
+        Path file = dir.resolve("access.log");
+        start(new LogSettings(false, true, false, file, false));
+        context.getLogger(LogSettings.ACCESS_LOGGER).info("id=1 a rather long line before the truncation");
+
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        }
+        context.getLogger(LogSettings.ACCESS_LOGGER).info("id=2");
+
+        assertThat(Files.readString(file)).matches(ISO_LINE + "id=2\n");
     }
 
     @Test
