@@ -34,7 +34,8 @@ final class LogReload implements ConfigurationEventListener {
     private final LoggerContext context;
     private final URL configurationFile;
     private final Logger log;
-    private volatile LogSettings settings;
+    /** Guarded by this. */
+    private LogSettings settings;
 
     /** When the re-read being reported began (ms since the epoch), or -1 when none is; guarded by this. */
     private long since = -1;
@@ -52,7 +53,7 @@ final class LogReload implements ConfigurationEventListener {
     }
 
     /** Applies the settings and keeps them applied; returns why the access log cannot be opened, or null. */
-    String start() {
+    synchronized String start() {
         String problem = settings.applyTo(context);
         context.addConfigurationEventListener(this);
         return problem;
@@ -64,7 +65,7 @@ final class LogReload implements ConfigurationEventListener {
     }
 
     /** Lets go of the console from now on, as {@code --daemon} does once the launcher has gone. */
-    void detachConsole() {
+    synchronized void detachConsole() {
         settings = settings.detached();
         settings.applyTo(context);
     }
@@ -143,7 +144,8 @@ final class LogReload implements ConfigurationEventListener {
         return since;
     }
 
-    private void reapply() {
+    // Synchronized with detachConsole: logback's scan thread and the main thread may both get here.
+    private synchronized void reapply() {
         String problem = settings.applyTo(context);
         if (problem != null) {
             log.warn("{}; access lines go to the main log", problem);
