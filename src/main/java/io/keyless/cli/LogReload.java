@@ -105,8 +105,9 @@ final class LogReload implements ConfigurationEventListener {
         Model lastGood = configurator.recallSafeConfiguration();
         long start = began(url);
 
-        // Concurrent with logback's own scan if that finds the same change in this very moment: each resets and
-        // configures, and the second one wins.
+        // Not serialised with logback's own scan, which has no lock to share: if it finds the same change in this
+        // very moment, the two resets and configurations may interleave and attach an appender of the file twice
+        // until the next re-read.
         context.reset();
         boolean parsed;
         try {
