@@ -89,6 +89,10 @@ public final class KeylessCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Write an access log line for every request.")
     boolean verbose;
 
+    @Option(names = "--access-log", paramLabel = "FILE",
+            description = "With --verbose, append the access log lines to FILE instead of the main log.")
+    Path accessLog;
+
     @Option(names = "--num-workers", paramLabel = "N",
             description = "Threads for private-key operations (default: the number of CPUs).")
     Integer workers;
@@ -169,10 +173,10 @@ public final class KeylessCommand implements Callable<Integer> {
             throw invalid("--port", "must be 0 to 65535");
         }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0 to 65535");
+            throw invalid("--metrics-port", "must be 0 to 65535");
         }
         if (metricsIp != null && metricsPort == null) {
-            throw new ParameterException(spec.commandLine(), "--metrics-ip needs --metrics-port");
+            throw invalid("--metrics-ip", "needs --metrics-port");
         }
         atLeastOne("--max-connections", maxConnections);
         atLeastOne("--max-pending", maxPending);
@@ -181,7 +185,7 @@ public final class KeylessCommand implements Callable<Integer> {
             throw invalid("--handshake-timeout", "must be more than 0");
         }
         CryptoProvider provider = cryptoProvider();
-        LogSetup.apply(silent, verbose, syslog);
+        String logProblem = LogSetup.apply(silent, verbose, syslog, accessLog);
         if (test) {
             // Before the files are checked, so that a missing one shows where its name came from.
             EffectiveConfiguration.lines(spec.commandLine()).forEach(out::println);
@@ -189,6 +193,9 @@ public final class KeylessCommand implements Callable<Integer> {
         }
 
         List<String> problems = new ArrayList<>();
+        if (logProblem != null) {
+            problems.add(logProblem);
+        }
         checkReadable("--ca-file", caFile, false, problems);
         checkReadable("--server-cert", serverCert, false, problems);
         checkReadable("--server-key", serverKey, false, problems);
@@ -340,6 +347,7 @@ public final class KeylessCommand implements Callable<Integer> {
             log.warn("reload ignored: the server is still starting");
             return;
         }
+        LogSetup.reread();
         try {
             server.reload();
         } catch (ReloadException e) {

@@ -1,55 +1,80 @@
 package io.keyless.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.net.SyslogAppender;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
- * Applies {@code --silent}, {@code --verbose} and {@code --syslog} to the logging configuration that logback read
- * at start (the jar's {@code logback.xml}, or the operator's through {@code -Dlogback.configurationFile}).
+ * Applies {@code --silent}, {@code --verbose}, {@code --syslog} and {@code --access-log} to the logging
+ * configuration that logback read at start (the jar's {@code logback.xml}, or the operator's through
+ * {@code -Dlogback.configurationFile}), and keeps them applied when that file is read again.
  */
 final class LogSetup {
-    /** The logger that {@code --verbose} turns on: one line per request. */
-    static final String ACCESS_LOGGER = "keyless.access";
+    private static final Logger log = LoggerFactory.getLogger(LogSetup.class);
 
-    /** Where {@code --syslog} sends to, if not 127.0.0.1:514: JVM system properties, e.g. in JAVA_OPTS. */
-    static final String SYSLOG_HOST_PROPERTY = "keyless.syslog.host";
-    static final String SYSLOG_PORT_PROPERTY = "keyless.syslog.port";
-
-    private static final String CONSOLE_APPENDER = "console";
+    /** The settings kept applied; guarded by the class. */
+    private static LogReload current;
 
     private LogSetup() {
     }
 
-    static void apply(boolean silent, boolean verbose, boolean syslog) {
+    /** Returns why the access log file cannot be opened (a start-up error), or {@code null}. */
+    static synchronized String apply(boolean silent, boolean verbose, boolean syslog, Path accessLog) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Logger access = context.getLogger(ACCESS_LOGGER);
-        if (silent) {
-            root.setLevel(Level.OFF);
-            access.setLevel(Level.OFF);
-            return;
+        if (current != null) {
+            current.stop();
         }
-        access.setLevel(verbose ? Level.INFO : Level.OFF);
-        if (syslog) {
-            SyslogAppender appender = new SyslogAppender();
-            appender.setContext(context);
-            appender.setName("syslog");
-            appender.setSyslogHost(System.getProperty(SYSLOG_HOST_PROPERTY, "127.0.0.1"));
-            appender.setPort(Integer.getInteger(SYSLOG_PORT_PROPERTY, 514));
-            appender.setFacility("DAEMON");
-            appender.setSuffixPattern("keyless: %logger{0} %msg");
-            appender.start();
-            root.addAppender(appender);
-            root.detachAppender(CONSOLE_APPENDER);
+        current = new LogReload(context, new LogSettings(silent, verbose, syslog, accessLog, false),
+                configurationFile());
+        String problem = current.start();
+        if (problem == null && accessLog != null && !verbose) {
+            log.info("access log off: --access-log {} takes effect with --verbose", accessLog);
         }
+        return problem;
     }
 
     /** Stops writing to the terminal the launcher has left behind; syslog, if on, goes on. */
-    static void detachConsole() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(CONSOLE_APPENDER);
+    static synchronized void detachConsole() {
+        if (current != null) {
+            current.detachConsole();
+        }
+    }
+
+    /** Re-reads the logging configuration file and reopens the access log file: part of SIGHUP. */
+    static synchronized void reread() {
+        if (current != null) {
+            current.reread();
+        }
+    }
+
+    /** The file {@code -Dlogback.configurationFile} names, or {@code null} when logback uses the built-in one. */
+    private static URL configurationFile() {
+        String value = System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            // One letter would be a Windows drive, not a scheme.
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                return uri.toURL();
+            }
+        } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
+            // Not a URL: a path, as it usually is.
+        }
+        Path path = Path.of(value);
+        try {
+            return Files.isRegularFile(path) ? path.toAbsolutePath().toUri().toURL() : null;
+        } catch (MalformedURLException e) {
+            return null;
+        }
     }
 }

@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs every opcode, good and bad, against the packaged server with {@code --verbose} and every logger at DEBUG, and
  * searches everything the process wrote for the bytes it must never write: payloads, results, and the private keys.
+ * Once with a bare configuration, once with the production file and the access log in a file of its own.
  */
 class LogHygieneIT {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -52,13 +53,43 @@ class LogHygieneIT {
                   <root level="DEBUG"><appender-ref ref="console"/></root>
                 </configuration>
                 """);
+
+        String output = exercise(debugConfig, null);
+
+        assertThat(output).contains(" debug ").contains("access id=1 ");
+    }
+
+    @Test
+    void norWithTheProductionConfigurationAndAnAccessLogFile() throws Exception {
+        Path config = dir.resolve("logback.xml");
+        String production = Files.readString(Path.of("config/logback.xml"));
+        Files.writeString(config, production
+                .replace("<logger name=\"io.keyless\" level=\"INFO\"/>",
+                        "<logger name=\"io.keyless\" level=\"DEBUG\"/>")
+                .replace("<root level=\"INFO\">", "<root level=\"DEBUG\">"));
+        assertThat(Files.readString(config)).contains("<logger name=\"io.keyless\" level=\"DEBUG\"/>")
+                .contains("<root level=\"DEBUG\">");
+
+        String output = exercise(config, dir.resolve("access.log"));
+
+        assertThat(output).contains(" debug ").containsPattern("z id=1 op=");
+    }
+
+    /**
+     * Sends every opcode, good and bad, to a server logging with {@code config} and {@code --verbose} (to
+     * {@code accessLog} if not null), and checks that no secret is in what it wrote; returns that, in lower case.
+     */
+    private String exercise(Path config, Path accessLog) throws Exception {
         int port = KeylessProcess.freePort();
         List<String> flags = KeylessProcess.sampleFlags(port);
         flags.add("--verbose");
+        if (accessLog != null) {
+            flags.addAll(List.of("--access-log", accessLog.toString()));
+        }
         List<String> secrets = new ArrayList<>();
 
         try (KeylessProcess server = KeylessProcess.start(dir,
-                List.of("-Dlogback.configurationFile=" + debugConfig), flags);
+                List.of("-Dlogback.configurationFile=" + config), flags);
              KeylessClient client = Samples.newClient()) {
             server.awaitOutput("listening", Duration.ofSeconds(30));
             try (KeylessConnection connection = client.connect("127.0.0.1", port)) {
@@ -86,20 +117,32 @@ class LogHygieneIT {
                 exchange(connection, secrets, KeylessOpcode.ECDSA_SIGN_SHA256, id++, ec.ski(), random(31));
                 exchange(connection, secrets, KeylessOpcode.RSA_DECRYPT, id++, rsa.ski(), random(256));
                 exchange(connection, secrets, (byte) 0x42, id++, rsa.ski(), random(32));
-                server.awaitOutput("id=" + (id - 1) + " ", Duration.ofSeconds(10));
+                awaitAccessLine(server, accessLog, "id=" + (id - 1) + " ");
             }
             server.signal("TERM");
             assertThat(server.waitFor(Duration.ofSeconds(20))).isZero();
 
-            String output = (server.stdout() + server.stderr()).toLowerCase(Locale.ROOT);
-            assertThat(output).contains(" debug ").contains("access id=1 ");
+            String written = server.stdout() + server.stderr() + (accessLog == null ? "" : Files.readString(accessLog));
+            String output = written.toLowerCase(Locale.ROOT);
             for (Path keyFile : keyFiles()) {
                 secrets.addAll(keyMaterial(keyFile));
             }
             for (String secret : secrets) {
                 assertThat(output).as("the log holds a secret").doesNotContain(secret.toLowerCase(Locale.ROOT));
             }
+            return output;
         }
+    }
+
+    private static void awaitAccessLine(KeylessProcess server, Path accessLog, String text) throws Exception {
+        if (accessLog == null) {
+            server.awaitOutput(text, Duration.ofSeconds(10));
+            return;
+        }
+        for (int i = 0; i < 500 && !(Files.exists(accessLog) && Files.readString(accessLog).contains(text)); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(accessLog).content().contains(text);
     }
 
     private static void exchange(KeylessConnection connection, List<String> secrets, KeylessOpcode opcode, int id,
