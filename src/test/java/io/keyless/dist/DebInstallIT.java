@@ -71,6 +71,12 @@ class DebInstallIT {
             install(deb);
             checkUserAndDirectories();
 
+            purgeRemovingEverything();
+
+            // Installing after a purge finds the user there, but no statoverride.
+            install(deb);
+            checkUserAndDirectories();
+
             purgeKeepingTheOperatorsKey();
         } finally {
             cleanUp();
@@ -165,21 +171,35 @@ class DebInstallIT {
         assertThat(server.waitFor(Duration.ofSeconds(30))).as("exit status after SIGTERM").isZero();
     }
 
+    private void purgeRemovingEverything() throws Exception {
+        KeylessProcess.Result purge = purge();
+
+        assertThat(purge.stderr()).doesNotContain("purge left");
+        assertThat(KEYS.getParent()).doesNotExist();
+    }
+
     private void purgeKeepingTheOperatorsKey() throws Exception {
         copyForKeyless(Samples.EC_KEY, OPERATOR_KEY, "rw-------");
 
+        KeylessProcess.Result purge = purge();
+
+        assertThat(purge.stderr()).contains("keyless: purge left these files").contains("  " + OPERATOR_KEY + "\n");
+        assertSameBytes(OPERATOR_KEY, Samples.EC_KEY);
+        // The user stays: files elsewhere may still belong to it (the operator's key above does).
+        assertThat(run(List.of("getent", "passwd", "keyless")).status()).isZero();
+    }
+
+    /** dpkg --purge, and what every purge must have removed. */
+    private KeylessProcess.Result purge() throws Exception {
         KeylessProcess.Result purge = run(List.of("dpkg", "--purge", "keyless"));
 
         assertThat(purge.status()).as("dpkg --purge\n%s\n%s", purge.stdout(), purge.stderr()).isZero();
-        assertThat(purge.stderr()).contains("  " + OPERATOR_KEY + "\n");
         for (Path path : INSTALLED) {
             assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS)).as("%s after purge", path).isFalse();
         }
-        assertSameBytes(OPERATOR_KEY, Samples.EC_KEY);
         assertThat(run(List.of("dpkg-statoverride", "--list", KEYS.toString())).status()).isOne();
         assertThat(installedState()).isIn("", "un ");
-        // The user stays: files elsewhere may still belong to it (the operator's key above does).
-        assertThat(run(List.of("getent", "passwd", "keyless")).status()).isZero();
+        return purge;
     }
 
     private Path samplePkiForTheKeylessUser() throws Exception {
