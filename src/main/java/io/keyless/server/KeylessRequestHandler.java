@@ -152,7 +152,7 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
         void send(KeylessResponse response, String reason) {
             KeylessError error = response.error();
             writer.write(response);
-            services.metrics().answered(opcode, error, System.nanoTime() - startNanos);
+            services.metrics().answered(opcode, error, startNanos);
             if (entry != null) {
                 entry.finish(error == null ? "OK" : error.name(), reason);
             }
@@ -183,7 +183,8 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
         public void run() {
             KeylessResponse response;
             String reason = null;
-            long start = System.nanoTime();
+            boolean timed = services.metrics().timesOperations();
+            long start = timed ? System.nanoTime() : 0;
             try {
                 byte[] result = services.operations().execute(opcode, key, input);
                 response = KeylessResponse.success(id, Unpooled.wrappedBuffer(result));
@@ -199,7 +200,9 @@ final class KeylessRequestHandler extends ChannelInboundHandlerAdapter {
                 response = KeylessResponse.error(id, KeylessError.INTERNAL_ERROR);
                 reason = e.toString();
             }
-            services.metrics().executed(opcode, response.error(), System.nanoTime() - start);
+            if (timed) {
+                services.metrics().executed(opcode, response.error(), System.nanoTime() - start);
+            }
             deliver(response, reason);
         }
 

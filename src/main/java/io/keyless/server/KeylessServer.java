@@ -112,7 +112,7 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
         WorkerPool workers = new WorkerPool(config.workers(), config.maxQueued());
         InFlightRequests inFlight = new InFlightRequests();
         AtomicBoolean stopping = new AtomicBoolean();
-        ServerMetrics metrics = new ServerMetrics();
+        ServerMetrics metrics = new ServerMetrics(config.metricsAddress() != null);
         RequestServices services = new RequestServices(keys, operations, workers, new CompletionDelivery(workers),
                 inFlight, new AccessLog(config.accessLog()), metrics, config.maxPending(), stopping);
         EventLoopGroup acceptor = transport.newGroup(1, "keyless-accept");

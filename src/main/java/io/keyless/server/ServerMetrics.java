@@ -21,8 +21,9 @@ import java.util.Locale;
  * What the server counts and measures, in a Prometheus registry of its own: requests by opcode and result, their
  * durations per kind of operation, handshake failures by reason, refused connections, key reloads, certificate
  * expiry, and gauges read from the running server when scraped. Names and buckets of the two duration histograms
- * are gokeyless's, so that its dashboards apply. Recording costs a few array reads and atomic adds per request;
- * the label lookups are done once per label combination and kept.
+ * are gokeyless's, so that its dashboards apply. Per request, recording costs a clock read, a few array reads and
+ * atomic adds (about 0.15 µs of CPU, measured on pings), so it is done only when the metrics are served; the
+ * label lookups are done once per label combination and kept. Per-connection events are always counted.
  */
 public final class ServerMetrics {
     /** 100 µs doubling fifteen times, to 1.6 s: the buckets gokeyless uses. */
@@ -34,6 +35,7 @@ public final class ServerMetrics {
     private static final String OK = "OK";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final boolean perRequest;
     private final Counter requests;
     private final Histogram totalDuration;
     private final Histogram execDuration;
@@ -49,7 +51,12 @@ public final class ServerMetrics {
     private final DistributionDataPoint[][] execDurations;
     private final CounterDataPoint[] failuresByReason;
 
-    public ServerMetrics() {
+    /**
+     * @param perRequest whether to count and time every request, which is worth its cost only when someone reads
+     *                   the figures
+     */
+    public ServerMetrics(boolean perRequest) {
+        this.perRequest = perRequest;
         requests = Counter.builder()
                 .name("keyless_requests")
                 .help("Requests answered, by opcode and result (OK or the error sent).")
@@ -142,8 +149,15 @@ public final class ServerMetrics {
                 .register(registry);
     }
 
-    /** A request got its answer; {@code opcode} is {@code null} for one that could not be decoded. */
-    void answered(KeylessOpcode opcode, KeylessError error, long nanos) {
+    /**
+     * A request got its answer; {@code opcode} is {@code null} for one that could not be decoded, {@code startNanos}
+     * is when it was decoded.
+     */
+    void answered(KeylessOpcode opcode, KeylessError error, long startNanos) {
+        if (!perRequest) {
+            return;
+        }
+        long nanos = System.nanoTime() - startNanos;
         int result = resultIndex(error);
         int op = opcode == null ? requestCounts.length - 1 : opcode.ordinal();
         CounterDataPoint count = requestCounts[op][result];
@@ -155,8 +169,16 @@ public final class ServerMetrics {
         durationPoint(totalDurations, totalDuration, opcode, error).observe(nanos / 1e9);
     }
 
+    /** Whether {@link #executed} wants to know how long operations take. */
+    boolean timesOperations() {
+        return perRequest;
+    }
+
     /** A private-key operation ran on a worker for {@code nanos}. */
     void executed(KeylessOpcode opcode, KeylessError error, long nanos) {
+        if (!perRequest) {
+            return;
+        }
         durationPoint(execDurations, execDuration, opcode, error).observe(nanos / 1e9);
     }
 

@@ -188,8 +188,8 @@ final class RequestPathHarness {
             KeyIndex keys = KeyDirectory.load(Path.of("keys/sample"), providers::translate);
             WorkerPool workers = WorkerPool.callerRuns();
             return new RequestServices(new AtomicReference<>(keys), new KeyOperations(providers), workers,
-                    new CompletionDelivery(workers), new InFlightRequests(), new AccessLog(false), new ServerMetrics(),
-                    ServerConfig.DEFAULT_MAX_PENDING, new AtomicBoolean());
+                    new CompletionDelivery(workers), new InFlightRequests(), new AccessLog(false),
+                    new ServerMetrics(true),                    ServerConfig.DEFAULT_MAX_PENDING, new AtomicBoolean());
         } catch (Exception e) {
             throw new IllegalStateException("cannot load the sample keys", e);
         }

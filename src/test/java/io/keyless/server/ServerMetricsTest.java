@@ -108,6 +108,21 @@ class ServerMetricsTest {
     }
 
     @Test
+    void countsNoRequestWhenNobodyReadsTheMetricsButStillCountsConnections() throws Exception {
+        try (RunningServer running = RunningServer.start(Samples.server().build());
+             KeylessConnection connection = running.connect()) {
+            assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.PING))).isEqualTo(KeylessOpcode.PONG);
+
+            assertThat(running.server.metricsAddress()).isNull();
+            List<String> withData = running.server.metrics().registry().scrape().stream()
+                    .filter(snapshot -> !snapshot.getDataPoints().isEmpty())
+                    .map(snapshot -> snapshot.getMetadata().getName()).toList();
+            assertThat(withData).doesNotContain("keyless_requests", "keyless_request_total_duration_per_opcode",
+                    "keyless_request_exec_duration_per_opcode").contains("keyless_handshake_failures");
+        }
+    }
+
+    @Test
     void publishesWhenTheServerCertificateAndTheClientCaExpire() throws Exception {
         try (RunningServer running = RunningServer.start(withMetrics())) {
             String metrics = scrape(running, "/metrics").body();
