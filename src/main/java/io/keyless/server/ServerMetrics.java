@@ -63,24 +63,12 @@ public final class ServerMetrics {
                 .labelNames("opcode", "result")
                 .withoutExemplars()
                 .register(registry);
-        totalDuration = Histogram.builder()
-                .name("keyless_request_total_duration_per_opcode")
-                .help("Seconds from a request's decoding to its answer, queueing included, by kind of operation "
-                        + "and result.")
-                .labelNames("type", "error")
-                .classicOnly()
-                .classicExponentialUpperBounds(FIRST_BUCKET_SECONDS, 2, BUCKETS)
-                .withoutExemplars()
-                .register(registry);
-        execDuration = Histogram.builder()
-                .name("keyless_request_exec_duration_per_opcode")
-                .help("Seconds a private-key operation took on its worker, queueing left out, by kind of "
-                        + "operation and result.")
-                .labelNames("type", "error")
-                .classicOnly()
-                .classicExponentialUpperBounds(FIRST_BUCKET_SECONDS, 2, BUCKETS)
-                .withoutExemplars()
-                .register(registry);
+        totalDuration = durationHistogram("keyless_request_total_duration_per_opcode",
+                "Seconds from a request's decoding to its answer, queueing included, by kind of operation and "
+                        + "result.");
+        execDuration = durationHistogram("keyless_request_exec_duration_per_opcode",
+                "Seconds a private-key operation took on its worker, queueing left out, by kind of operation and "
+                        + "result.");
         handshakeFailures = Counter.builder()
                 .name("keyless_handshake_failures")
                 .help("TLS handshakes that failed, by reason; the log has each one's full reason.")
@@ -119,6 +107,17 @@ public final class ServerMetrics {
         for (String result : List.of("ok", "failed")) {
             reloads.labelValues(result);
         }
+    }
+
+    private Histogram durationHistogram(String name, String help) {
+        return Histogram.builder()
+                .name(name)
+                .help(help)
+                .labelNames("type", "error")
+                .classicOnly()
+                .classicExponentialUpperBounds(FIRST_BUCKET_SECONDS, 2, BUCKETS)
+                .withoutExemplars()
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {
