@@ -59,7 +59,7 @@ public final class KeylessCommand implements Callable<Integer> {
             description = "Read flags from this file, one 'name = value' per line (KEYLESS_CONFIG also names it).")
     Path config;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "2407",
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_PORT,
             description = "TCP port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -97,16 +97,17 @@ public final class KeylessCommand implements Callable<Integer> {
             description = "Threads for private-key operations (default: the number of CPUs).")
     Integer workers;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_CONNECTIONS,
             description = "Connections open at once; more are closed when accepted (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--max-pending", paramLabel = "N", defaultValue = "1024",
-            description = "Requests one connection may have unanswered; at the limit the server stops reading from "
-                    + "it until half are answered, and drops none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-pending", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_PENDING,
+            description = "Requests one connection may have unanswered; at the limit, or while its client does not "
+                    + "read its answers, the server stops reading from it until half are answered, and drops none "
+                    + "(default: ${DEFAULT-VALUE}).")
     int maxPending;
 
-    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "65536",
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_QUEUED,
             description = "Private-key operations that may wait for a worker; beyond it new ones are answered "
                     + "INTERNAL_ERROR at once (default: ${DEFAULT-VALUE}).")
     int maxQueued;
@@ -119,14 +120,15 @@ public final class KeylessCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
             converter = DurationConverter.class,
             description = "Close a connection that has passed nothing either way for this long while owed no "
-                    + "answer, including one stalled in the middle of a request; 0 never closes one "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "answer, including one stalled in the middle of a request, or whose client has stopped "
+                    + "reading its answers; 0 never closes one (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
-            description = "On SIGTERM, how long to wait for requests already received before closing; a second "
-                    + "SIGTERM exits at once (default: ${DEFAULT-VALUE}).")
+            description = "On SIGTERM or SIGINT, how long to wait for requests already received before closing "
+                    + "(the whole stop takes a few seconds more); a second signal exits at once "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout;
 
     @Option(names = "--crypto-provider", paramLabel = "NAME", defaultValue = "auto",

@@ -17,10 +17,6 @@ final class PidFile {
         this.path = path.toAbsolutePath();
     }
 
-    Path path() {
-        return path;
-    }
-
     /** Says why the file could not be written later, or {@code null} if its directory is ready. */
     String problem() {
         Path directory = path.getParent();
