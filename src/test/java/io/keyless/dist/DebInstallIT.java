@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.keyless.dist.DistFiles.withCleanEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -63,7 +64,10 @@ class DebInstallIT {
         assumeTrue(unmet.isEmpty(), "the .deb's dependencies are not installed: " + unmet
                 + "; apt-get install openjdk-17-jre-headless adduser procps");
 
-        purgeLeftOvers();
+        // Purging would delete an operator's configuration: a machine where keyless is installed is left alone.
+        assumeFalse(knownToDpkg(), "the keyless package is installed on this machine; this test installs and purges "
+                + "its own and leaves an existing installation alone (purge it to run the test here)");
+        deleteOperatorKeyCopy();
         try {
             install(deb);
             checkUserAndDirectories();
@@ -297,13 +301,6 @@ class DebInstallIT {
     private static void assertHealthy(KeylessProcess.Result result) {
         assertThat(result.status()).as("%s%s", result.stdout(), result.stderr()).isZero();
         assertThat(result.stdout()).endsWith("healthy\n");
-    }
-
-    private void purgeLeftOvers() throws Exception {
-        if (knownToDpkg()) {
-            succeed(List.of("dpkg", "--purge", "keyless"));
-        }
-        deleteOperatorKeyCopy();
     }
 
     private boolean knownToDpkg() throws Exception {
