@@ -83,10 +83,14 @@ public final class KeylessCommand implements Callable<Integer> {
             description = "Directory of PEM private keys to serve; every file ending in .key is loaded.")
     Path keyDirectory;
 
-    @Option(names = "--silent", description = "Log nothing; fatal start-up errors still go to stderr.")
+    // fallbackValue: given on the command line, a flag that takes no value means true. Without it picocli sets the
+    // opposite of the default, and true in the config file or the environment becomes that default.
+    @Option(names = "--silent", fallbackValue = "true",
+            description = "Log nothing; fatal start-up errors still go to stderr.")
     boolean silent;
 
-    @Option(names = "--verbose", description = "Write an access log line for every request.")
+    @Option(names = "--verbose", fallbackValue = "true",
+            description = "Write an access log line for every request.")
     boolean verbose;
 
     @Option(names = "--access-log", paramLabel = "FILE",
@@ -150,18 +154,21 @@ public final class KeylessCommand implements Callable<Integer> {
             description = "Write the process id here once listening; removed on a clean stop.")
     Path pidFile;
 
-    @Option(names = "--test", description = "Run the start-up checks, print what was loaded, and exit: 0 good, 1 bad.")
+    @Option(names = "--test", fallbackValue = "true",
+            description = "Run the start-up checks, print what was loaded, and exit: 0 good, 1 bad.")
     boolean test;
 
     @Option(names = "--user", paramLabel = "USER[:GROUP]",
             description = "Run as this user (and group); done by scripts/keyless when started as root.")
     String user;
 
-    @Option(names = "--daemon", description = "Detach and print the process id; done by scripts/keyless.")
+    @Option(names = "--daemon", fallbackValue = "true",
+            description = "Detach and print the process id; done by scripts/keyless.")
     boolean daemon;
 
-    @Option(names = "--syslog", description = "Send log lines to syslog (UDP 127.0.0.1:514, facility daemon; "
-            + "-Dkeyless.syslog.host and -Dkeyless.syslog.port change the address).")
+    @Option(names = "--syslog", fallbackValue = "true",
+            description = "Send log lines to syslog (UDP 127.0.0.1:514, facility daemon; "
+                    + "-Dkeyless.syslog.host and -Dkeyless.syslog.port change the address).")
     boolean syslog;
 
     @Override

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -83,6 +84,17 @@ class OptionSourcesTest {
                 Arguments.of("a flag on the command line beats false in the environment",
                         List.of(), Map.of("KEYLESS_VERBOSE", "false"), List.of("--config", FILE, "--verbose"),
                         "config: verbose = true (command line)"),
+                // picocli turns a boolean flag to the opposite of its default unless told otherwise, and a file or
+                // the environment supplies that default: the flag must still mean on.
+                Arguments.of("a flag on the command line keeps on what the environment turns on",
+                        List.of(), Map.of("KEYLESS_VERBOSE", "true"), List.of("--config", FILE, "--verbose"),
+                        "config: verbose = true (command line)"),
+                Arguments.of("a flag on the command line keeps on what the file turns on",
+                        List.of("syslog = on"), Map.of(), List.of("--config", FILE, "--syslog"),
+                        "config: syslog = true (command line)"),
+                Arguments.of("--test on the command line stays a test when the file sets test",
+                        List.of("test = true"), Map.of(), List.of("--config", FILE, "--test"),
+                        "config: test = true (command line)"),
                 Arguments.of("an empty environment variable counts as unset",
                         List.of("port = 2500"), Map.of("KEYLESS_PORT", ""), List.of("--config", FILE),
                         "config: port = 2500 (file {file}:1)"),
@@ -111,6 +123,23 @@ class OptionSourcesTest {
         CommandLine commandLine = parse(lines, environment, args);
 
         assertThat(EffectiveConfiguration.lines(commandLine)).contains(expected.replace(FILE, file.toString()));
+    }
+
+    @Test
+    void everyFlagThatTakesNoValueIsOnWhenGivenWhateverElseSetsIt() throws Exception {
+        List<String> lines = new ArrayList<>();
+        Map<String, String> environment = new HashMap<>();
+        List<String> args = new ArrayList<>(List.of("--config", FILE));
+        for (String flag : List.of("silent", "verbose", "test", "daemon", "syslog")) {
+            lines.add(flag + " = true");
+            environment.put("KEYLESS_" + flag.toUpperCase(Locale.ROOT), "yes");
+            args.add("--" + flag);
+        }
+
+        KeylessCommand command = parse(lines, environment, args).getCommand();
+
+        assertThat(List.of(command.silent, command.verbose, command.test, command.daemon, command.syslog))
+                .containsOnly(true);
     }
 
     @Test
