@@ -34,19 +34,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Installs the .deb on this machine as an operator would, runs the installed server as the keyless user on the
- * sample PKI, checks it with the installed test client, reloads and stops it, and purges the package. It changes the
- * real system (a package, a system user), so it runs only as root on Debian, as CI does; a keyless package left
- * installed by an earlier run is purged first.
+ * sample PKI, checks it with the installed test client, reloads and stops it, then removes, reinstalls, upgrades and
+ * purges the package, following the unit's enablement through each step. It changes the real system (a package, a
+ * system user), so it runs only as root on Debian, as CI does, and skips where a keyless package is installed.
  */
 class DebInstallIT {
     private static final Path KEYS = Path.of("/etc/keyless/keys");
     /** A key an operator put in the key directory (a copy of a sample key); purge must leave it. */
     private static final Path OPERATOR_KEY = KEYS.resolve("left-by-DebInstallIT.key");
+    private static final Path UNIT = Path.of("/lib/systemd/system/keyless.service");
     private static final List<Path> INSTALLED = List.of(
             Path.of("/usr/share/keyless"), Path.of("/usr/bin/keyless"), Path.of("/usr/bin/keyless-testclient"),
             Path.of("/usr/bin/keyless-bench"), Path.of("/etc/keyless/keyless.conf"),
             Path.of("/etc/keyless/logback.xml"), Path.of("/etc/default/keyless"),
-            Path.of("/lib/systemd/system/keyless.service"), Path.of("/var/lib/keyless"));
+            UNIT, Path.of("/var/lib/keyless"));
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -72,18 +73,30 @@ class DebInstallIT {
             install(deb);
             checkUserAndDirectories();
             checkInstalledFiles();
+            assertUnitState(true, false);
             verifyInstalledUnit();
             serveReloadAndStop();
 
-            // Reinstalling runs postinst again, now with the user and the statoverride there already.
+            // Remove keeps the configuration and masks the unit whose file it deleted; installing again unmasks
+            // and enables it as before, and runs postinst with the user and the statoverride already there.
+            remove();
+            assertUnitState(true, true);
             install(deb);
             checkUserAndDirectories();
+            assertUnitState(true, false);
+
+            // An administrator's "systemctl disable" outlives an upgrade.
+            disableAsAnAdministratorWould();
+            assertUnitState(false, false);
+            install(deb);
+            assertUnitState(false, false);
 
             purgeRemovingEverything();
 
-            // Installing after a purge finds the user there, but no statoverride.
+            // Installing after a purge finds the user there, but no statoverride and no memory of the disable.
             install(deb);
             checkUserAndDirectories();
+            assertUnitState(true, false);
 
             purgeKeepingTheOperatorsKey();
         } finally {
@@ -116,7 +129,7 @@ class DebInstallIT {
         assertThat(Path.of("/usr/bin/keyless").toRealPath()).isEqualTo(Path.of("/usr/share/keyless/bin/keyless"));
         assertThat(Path.of("/usr/bin/keyless-testclient").toRealPath())
                 .isEqualTo(Path.of("/usr/share/keyless/bin/testclient"));
-        assertSameBytes(Path.of("/lib/systemd/system/keyless.service"), Path.of("config/keyless.service"));
+        assertSameBytes(UNIT, Path.of("config/keyless.service"));
         assertSameBytes(Path.of("/etc/default/keyless"), Path.of("config/keyless.default"));
         assertThat(succeed(List.of("dpkg-query", "-W", "-f=${Conffiles}", "keyless")))
                 .contains(" /etc/keyless/keyless.conf ", " /etc/keyless/logback.xml ", " /etc/default/keyless ");
@@ -133,9 +146,7 @@ class DebInstallIT {
             System.out.println("DebInstallIT: no systemd-analyze (package systemd): the unit is not verified");
             return;
         }
-        Path unit = Path.of("/lib/systemd/system/keyless.service");
-
-        KeylessProcess.Result result = run(List.of("systemd-analyze", "verify", unit.toString()));
+        KeylessProcess.Result result = run(List.of("systemd-analyze", "verify", UNIT.toString()));
 
         assertThat(result.status()).as(result.stderr()).isZero();
         assertThat(result.stderr().lines()).noneMatch(line -> line.contains("keyless.service"));
@@ -191,6 +202,43 @@ class DebInstallIT {
         assertThat(server.waitFor(Duration.ofSeconds(30))).as("exit status after SIGTERM").isZero();
     }
 
+    private void remove() throws Exception {
+        KeylessProcess.Result remove = run(List.of("dpkg", "--remove", "keyless"));
+
+        assertThat(remove.status()).as("dpkg --remove\n%s\n%s", remove.stdout(), remove.stderr()).isZero();
+        assertThat(Path.of("/usr/share/keyless")).doesNotExist();
+        assertThat(Path.of("/etc/keyless/keyless.conf")).as("a conffile after remove").exists();
+        assertThat(installedState()).isEqualTo("rc ");
+    }
+
+    private void disableAsAnAdministratorWould() throws Exception {
+        if (DistFiles.onPath("systemctl")) {
+            succeed(List.of("systemctl", "disable", "--quiet", "keyless.service"));
+        } else {
+            // What systemctl disable does to this unit, on a machine without systemd's tools.
+            Files.delete(Path.of("/etc/systemd/system/multi-user.target.wants/keyless.service"));
+        }
+    }
+
+    /**
+     * Whether the unit is enabled (its multi-user.target.wants link, as "systemctl enable" makes it, which needs no
+     * running systemd) and whether it is masked (a link to /dev/null, which deb-systemd-helper puts in place of a
+     * removed unit so that nothing starts a package that is gone).
+     */
+    private static void assertUnitState(boolean enabled, boolean masked) throws IOException {
+        Path wants = Path.of("/etc/systemd/system/multi-user.target.wants/keyless.service");
+        Path mask = Path.of("/etc/systemd/system/keyless.service");
+
+        assertThat(Files.isSymbolicLink(wants)).as("%s (enabled)", wants).isEqualTo(enabled);
+        if (enabled) {
+            assertThat(Files.readSymbolicLink(wants)).isEqualTo(UNIT);
+        }
+        assertThat(Files.isSymbolicLink(mask)).as("%s (masked)", mask).isEqualTo(masked);
+        if (masked) {
+            assertThat(Files.readSymbolicLink(mask)).isEqualTo(Path.of("/dev/null"));
+        }
+    }
+
     private void purgeRemovingEverything() throws Exception {
         KeylessProcess.Result purge = purge();
 
@@ -219,6 +267,7 @@ class DebInstallIT {
         }
         assertThat(run(List.of("dpkg-statoverride", "--list", KEYS.toString())).status()).isOne();
         assertThat(installedState()).isIn("", "un ");
+        assertUnitState(false, false);
         return purge;
     }
 
