@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicReference;
         sortOptions = false, usageHelpWidth = 100,
         description = "Keyless SSL key server: signs and decrypts with private keys that never leave this machine, "
                 + "for TLS servers that connect over mutually authenticated TLS 1.2.",
-        footer = {"%nEvery flag can also be set in the --config file, one 'name = value' per line (name without the "
-                + "dashes), or in the environment as KEYLESS_NAME (KEYLESS_MAX_PENDING for --max-pending). The command "
-                + "line beats the environment, which beats the file; --test prints where each value came from.",
+        footer = {"%nEvery flag but --test can also be set in the --config file, one 'name = value' per line (name "
+                + "without the dashes), or in the environment as KEYLESS_NAME (KEYLESS_MAX_PENDING for --max-pending). "
+                + "The command line beats the environment, which beats the file; --test prints where each value came "
+                + "from.",
             "%nExit status: 0 on a clean stop or a good --test, 1 when start-up fails, 2 for a usage error."})
 public final class KeylessCommand implements Callable<Integer> {
     /** Set by scripts/keyless when it has detached the process for --daemon. */

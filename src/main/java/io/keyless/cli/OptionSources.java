@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Flag values from {@code KEYLESS_*} environment variables and from the {@code --config} file, given to picocli as
@@ -33,6 +34,12 @@ final class OptionSources implements IDefaultValueProvider {
 
     /** The flag that names the config file. */
     static final String CONFIG_FLAG = "--config";
+
+    /**
+     * Flags taken only from the command line. A {@code test = true} left in a service's config file or environment
+     * would make every start run the checks and exit 0, which a supervisor takes for a clean stop.
+     */
+    static final Set<String> COMMAND_LINE_ONLY = Set.of("--test");
 
     private static final String LONG_PREFIX = "--";
 
@@ -155,7 +162,7 @@ final class OptionSources implements IDefaultValueProvider {
         for (Entry entry : entries) {
             String where = file + ":" + entry.line();
             OptionSpec option = settable.get(entry.name());
-            if (option == null || CONFIG_FLAG.equals(longName(option))) {
+            if (option == null || CONFIG_FLAG.equals(longName(option)) || commandLineOnly(option)) {
                 boolean known = option != null || commandLine.getCommandSpec().findOption(entry.name()) != null;
                 throw new ParameterException(commandLine, where + ": " + (known
                         ? entry.name() + " cannot be set in a config file" : "unknown flag '" + entry.name() + "'"));
@@ -173,10 +180,19 @@ final class OptionSources implements IDefaultValueProvider {
                 String variable = variableOf(entry.getKey());
                 String where = "environment " + variable;
                 OptionSpec option = entry.getValue();
+                if (commandLineOnly(option)) {
+                    throw new ParameterException(commandLine, where + ": " + entry.getKey()
+                            + " cannot be set in the environment: give " + longName(option)
+                            + " on the command line");
+                }
                 settings.put(longName(option), new Setting(checked(commandLine, option, entry.getKey(), value, where),
                         where));
             }
         }
+    }
+
+    private static boolean commandLineOnly(OptionSpec option) {
+        return COMMAND_LINE_ONLY.contains(longName(option));
     }
 
     /** The variable that sets {@code flag}, trimmed; {@code null} when unset or empty, as shells often leave them. */

@@ -92,9 +92,6 @@ class OptionSourcesTest {
                 Arguments.of("a flag on the command line keeps on what the file turns on",
                         List.of("syslog = on"), Map.of(), List.of("--config", FILE, "--syslog"),
                         "config: syslog = true (command line)"),
-                Arguments.of("--test on the command line stays a test when the file sets test",
-                        List.of("test = true"), Map.of(), List.of("--config", FILE, "--test"),
-                        "config: test = true (command line)"),
                 Arguments.of("an empty environment variable counts as unset",
                         List.of("port = 2500"), Map.of("KEYLESS_PORT", ""), List.of("--config", FILE),
                         "config: port = 2500 (file {file}:1)"),
@@ -130,11 +127,12 @@ class OptionSourcesTest {
         List<String> lines = new ArrayList<>();
         Map<String, String> environment = new HashMap<>();
         List<String> args = new ArrayList<>(List.of("--config", FILE));
-        for (String flag : List.of("silent", "verbose", "test", "daemon", "syslog")) {
+        for (String flag : List.of("silent", "verbose", "daemon", "syslog")) {
             lines.add(flag + " = true");
             environment.put("KEYLESS_" + flag.toUpperCase(Locale.ROOT), "yes");
             args.add("--" + flag);
         }
+        args.add("--test");
 
         KeylessCommand command = parse(lines, environment, args).getCommand();
 
@@ -235,6 +233,13 @@ class OptionSourcesTest {
                 Arguments.of("version cannot be set in a file",
                         List.of("--version = true"), Map.of(), List.of("--config", FILE),
                         "{file}:1: version cannot be set in a config file"),
+                Arguments.of("test is for the command line, not a file a service starts with",
+                        List.of("test = true"), Map.of(), List.of("--config", FILE, "--test"),
+                        "{file}:1: test cannot be set in a config file"),
+                Arguments.of("test is for the command line, not the environment",
+                        List.of(), Map.of("KEYLESS_TEST", "true"), List.of("--config", FILE),
+                        "environment KEYLESS_TEST: test cannot be set in the environment: give --test on the command "
+                                + "line"),
                 Arguments.of("a bad value in the environment names its variable",
                         List.of(), Map.of("KEYLESS_MAX_QUEUED", "lots"), List.of("--config", FILE),
                         "environment KEYLESS_MAX_QUEUED: Invalid value for option '--max-queued': 'lots' is not an "
