@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.keyless.dist.DistFiles.withCleanEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -239,6 +240,18 @@ class DebInstallIT {
         }
     }
 
+    /** What deb-systemd-helper remembers of keyless.service: whether it enabled or masked it, and its links. */
+    private static List<Path> debSystemdHelperRecords() throws IOException {
+        Path records = Path.of("/var/lib/systemd");
+        if (!Files.isDirectory(records)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(records)) {
+            return files.filter(file -> file.toString().startsWith("/var/lib/systemd/deb-systemd-helper-")
+                    && file.getFileName().toString().startsWith("keyless.service")).toList();
+        }
+    }
+
     private void purgeRemovingEverything() throws Exception {
         KeylessProcess.Result purge = purge();
 
@@ -268,6 +281,7 @@ class DebInstallIT {
         assertThat(run(List.of("dpkg-statoverride", "--list", KEYS.toString())).status()).isOne();
         assertThat(installedState()).isIn("", "un ");
         assertUnitState(false, false);
+        assertThat(debSystemdHelperRecords()).as("deb-systemd-helper's records of the unit after purge").isEmpty();
         return purge;
     }
 

@@ -42,7 +42,9 @@ class PackageIT {
                 entry(top + "conf/keyless.service", FILE),
                 entry(top + "conf/keyless.default", FILE),
                 entry(top + "LICENSE", FILE),
-                entry(top + "README.md", FILE));
+                entry(top + "README.md", FILE),
+                entry(top + "RELEASE_NOTES.md", FILE),
+                entry(top + "docs/operations.md", FILE));
     }
 
     @Test
@@ -109,6 +111,8 @@ class PackageIT {
                 entry("./usr/share/doc/keyless/", DIR),
                 entry("./usr/share/doc/keyless/copyright", FILE),
                 entry("./usr/share/doc/keyless/README.md", FILE),
+                entry("./usr/share/doc/keyless/operations.md", FILE),
+                entry("./usr/share/doc/keyless/RELEASE_NOTES.md", FILE),
                 entry("./etc/", DIR),
                 entry("./etc/keyless/", DIR),
                 entry("./etc/keyless/keyless.conf", FILE),

@@ -57,11 +57,14 @@ class ServiceUnitTest {
     }
 
     @Test
-    void ownsItsStateAndLogDirectoriesAndAllowsMoreDescriptorsThanConnections() throws IOException {
+    void ownsItsStateLogAndRuntimeDirectoriesAndAllowsMoreDescriptorsThanConnections() throws IOException {
         Map<String, List<String>> service = section("Service");
 
-        assertThat(service.get("StateDirectory")).containsExactly("keyless");
-        assertThat(service.get("LogsDirectory")).containsExactly("keyless");
+        // systemd applies a directory's mode at every start (0755 unless told), over what postinst set.
+        for (String directory : List.of("StateDirectory", "LogsDirectory", "RuntimeDirectory")) {
+            assertThat(service.get(directory)).as(directory).containsExactly("keyless");
+            assertThat(service.get(directory + "Mode")).as(directory + "Mode").containsExactly("0750");
+        }
         // --max-connections defaults to 10000.
         assertThat(Integer.parseInt(service.get("LimitNOFILE").get(0))).isGreaterThan(10_000);
     }
