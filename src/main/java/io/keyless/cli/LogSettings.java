@@ -54,8 +54,11 @@ record LogSettings(boolean silent, boolean verbose, boolean syslog, Path accessL
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Logger access = context.getLogger(ACCESS_LOGGER);
         removeOwn(root, SYSLOG_APPENDER);
-        removeOwn(access, ACCESS_FILE_APPENDER);
-        access.setAdditive(true);
+        if (removeOwn(access, ACCESS_FILE_APPENDER)) {
+            // Undo what adding it did. Otherwise additivity is the configuration file's: one that routes the
+            // access logger to an appender of its own may keep its lines out of the main log.
+            access.setAdditive(true);
+        }
         if (silent) {
             // Levels alone would not do: a logger the file gives a level of its own would still log.
             if (context.getTurboFilterList().stream().noneMatch(Silence.class::isInstance)) {
@@ -166,12 +169,15 @@ record LogSettings(boolean silent, boolean verbose, boolean syslog, Path accessL
         }
     }
 
-    private static void removeOwn(Logger logger, String name) {
+    /** Detaches and stops the appender called {@code name} that an earlier apply added; false if there is none. */
+    private static boolean removeOwn(Logger logger, String name) {
         Appender<ILoggingEvent> appender = logger.getAppender(name);
-        if (appender != null) {
-            logger.detachAppender(appender);
-            appender.stop();
+        if (appender == null) {
+            return false;
         }
+        logger.detachAppender(appender);
+        appender.stop();
+        return true;
     }
 
     private static String lastError(LoggerContext context, Object origin) {

@@ -92,6 +92,32 @@ class LogSetupTest {
     }
 
     @Test
+    void verboseKeepsTheAccessLoggerWhereTheConfigurationFileRoutesIt() throws Exception {
+        Files.writeString(config, """
+                <configuration>
+                  <appender name="list" class="ch.qos.logback.core.read.ListAppender"/>
+                  <appender name="access" class="ch.qos.logback.core.read.ListAppender"/>
+                  <logger name="keyless.access" level="OFF" additivity="false">
+                    <appender-ref ref="access"/>
+                  </logger>
+                  <root level="INFO">
+                    <appender-ref ref="list"/>
+                  </root>
+                </configuration>
+                """);
+        reconfigure();
+
+        assertThat(start(new LogSettings(false, true, false, null, false))).isNull();
+        context.getLogger(LogSettings.ACCESS_LOGGER).info("id=7 op=PING result=OK");
+
+        assertThat(mainLog()).isEmpty();
+        @SuppressWarnings("unchecked")
+        ListAppender<ILoggingEvent> access =
+                (ListAppender<ILoggingEvent>) context.getLogger(LogSettings.ACCESS_LOGGER).getAppender("access");
+        assertThat(access.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("id=7 op=PING result=OK");
+    }
+
+    @Test
     void anAccessLogThatCannotBeOpenedIsAProblemNamingFileAndReason() throws Exception {
         Path missing = dir.resolve("no-such-dir/access.log");
         Path directory = Files.createDirectories(dir.resolve("a-directory"));
@@ -243,6 +269,14 @@ class LogSetupTest {
             throw new AssertionError(e);
         }
         return reload.start();
+    }
+
+    /** Reads the configuration file again, as logback's scan does: the context is reset first. */
+    private void reconfigure() throws Exception {
+        context.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(config.toFile());
     }
 
     private void writeConfig(String keylessLevel) throws Exception {
