@@ -2,11 +2,13 @@ package io.keyless.server;
 
 import io.keyless.client.KeylessClient;
 import io.keyless.client.KeylessConnection;
+import io.keyless.crypto.CryptoProviders;
 import io.keyless.keys.LoadedKey;
 import io.keyless.protocol.KeylessError;
 import io.keyless.protocol.KeylessOpcode;
 import io.keyless.protocol.KeylessRequest;
 import io.keyless.protocol.KeylessResponse;
+import io.keyless.testing.FaultInjectingProvider;
 import io.keyless.testing.LogCapture;
 import io.keyless.testing.Samples;
 import io.keyless.testing.TestPki;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -119,6 +122,44 @@ class ServerMetricsTest {
                     .map(snapshot -> snapshot.getMetadata().getName()).toList();
             assertThat(withData).doesNotContain("keyless_requests", "keyless_request_total_duration_per_opcode",
                     "keyless_request_exec_duration_per_opcode").contains("keyless_handshake_failures");
+        }
+    }
+
+    @Test
+    void countsOperationsRunningAndQueuedAndConnectionsRefused() throws Exception {
+        LoadedKey ec = Samples.ecKey();
+        byte[] held = new byte[32];
+        held[0] = FaultInjectingProvider.HOLD;
+        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT)
+                .workers(1).maxConnections(1)
+                .cryptoProviders(CryptoProviders.using("faulty", new FaultInjectingProvider())).build());
+             KeylessConnection connection = running.connect()) {
+            List<CompletableFuture<KeylessResponse>> responses = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    responses.add(connection.send(KeylessRequest.builder(KeylessOpcode.ECDSA_SIGN_SHA256)
+                            .ski(ec.ski()).payload(held)));
+                }
+                // One operation held on the only worker, three waiting behind it.
+                awaitScraped(running, "keyless_worker_queue_depth", 3);
+                String metrics = scrape(running, "/metrics").body();
+                assertThat(value(metrics, "keyless_requests_in_flight")).isEqualTo(4);
+                assertThat(value(metrics, "keyless_worker_queue_depth")).isEqualTo(3);
+
+                assertThatThrownBy(running::connect).as("beyond max-connections").isInstanceOf(IOException.class);
+                assertThat(value(scrape(running, "/metrics").body(), "keyless_connections_refused_total"))
+                        .isEqualTo(1);
+            } finally {
+                FaultInjectingProvider.release(responses.size());
+            }
+            for (CompletableFuture<KeylessResponse> response : responses) {
+                assertThat(answer(response)).isEqualTo(KeylessOpcode.RESPONSE);
+            }
+            String metrics = scrape(running, "/metrics").body();
+            assertThat(value(metrics, "keyless_requests_in_flight")).isZero();
+            assertThat(value(metrics, "keyless_worker_queue_depth")).isZero();
+            assertThat(value(metrics, "keyless_requests_total{opcode=\"ECDSA_SIGN_SHA256\",result=\"OK\"}"))
+                    .isEqualTo(4);
         }
     }
 
@@ -251,7 +292,11 @@ class ServerMetricsTest {
 
     /** The opcode of the answer, or the error it carries. */
     private static Object answer(KeylessConnection connection, KeylessRequest.Builder request) {
-        KeylessResponse response = await(connection.send(request));
+        return answer(connection.send(request));
+    }
+
+    private static Object answer(CompletableFuture<KeylessResponse> answered) {
+        KeylessResponse response = await(answered);
         try {
             return response.error() != null ? response.error() : response.opcode();
         } finally {
@@ -265,6 +310,18 @@ class ServerMetricsTest {
         URI uri = URI.create("http://127.0.0.1:" + address.getPort() + path);
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Scrapes until the sample {@code series} reads {@code expected}, for at most 10 s. */
+    private static void awaitScraped(RunningServer running, String series, double expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        double seen;
+        while ((seen = value(scrape(running, "/metrics").body(), series)) != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(series + " read " + seen + ", not " + expected + ", for 10 s");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** The value of the sample named exactly {@code series} (name and labels) in a text exposition. */

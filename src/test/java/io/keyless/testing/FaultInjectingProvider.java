@@ -20,18 +20,25 @@ import java.security.Signature;
 import java.security.SignatureException;
 import java.security.SignatureSpi;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A JCA provider that does the JDK's RSA and ECDSA, except when an ECDSA digest asks it to misbehave: a digest
  * starting with {@link #FAIL} makes signing throw an unchecked exception, as a buggy or unplugged provider would;
  * one starting with {@link #STALL} and a count {@code n} signs after {@code n} × 100 ms, as a slow hardware module
- * would. Nothing on this machine fails or stalls on demand for real.
+ * would; one starting with {@link #HOLD} waits until the test {@linkplain #release releases} it (30 s at most), so
+ * that a test can look at a server with operations known to be running and queued. Nothing on this machine fails
+ * or stalls on demand for real.
  */
 public final class FaultInjectingProvider extends Provider {
     public static final byte FAIL = (byte) 0xEE;
     public static final byte STALL = (byte) 0x51;
+    public static final byte HOLD = (byte) 0x4B;
 
     private static final long serialVersionUID = 1L;
+    private static final Semaphore RELEASED = new Semaphore(0);
+    private static final long HOLD_LIMIT_SECONDS = 30;
 
     public FaultInjectingProvider() {
         super("FaultInjecting", "1", "the JDK's RSA and ECDSA, with faults on request");
@@ -39,6 +46,11 @@ public final class FaultInjectingProvider extends Provider {
         put("Cipher.RSA SupportedPaddings", "NOPADDING|PKCS1PADDING");
         put("Cipher.RSA SupportedModes", "ECB");
         put("Signature.NONEwithECDSA", FaultySignature.class.getName());
+    }
+
+    /** Lets {@code operations} held operations go on (and as many later ones pass without waiting). */
+    public static void release(int operations) {
+        RELEASED.release(operations);
     }
 
     /** The JDK's raw ECDSA, with the faults the digest asks for. */
@@ -87,8 +99,22 @@ public final class FaultInjectingProvider extends Provider {
                     throw new SignatureException("interrupted while stalling", e);
                 }
             }
+            if (hash.length > 1 && hash[0] == HOLD) {
+                hold();
+            }
             real.update(hash);
             return real.sign();
+        }
+
+        private static void hold() throws SignatureException {
+            try {
+                if (!RELEASED.tryAcquire(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                    throw new SignatureException("held for " + HOLD_LIMIT_SECONDS + " s and never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SignatureException("interrupted while held", e);
+            }
         }
 
         @Override
