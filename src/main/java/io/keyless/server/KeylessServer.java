@@ -173,15 +173,23 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
         }
     }
 
-    /**
-     * Why the server cannot serve now, or {@code null} if it can. Keys need no check: start-up refuses a key
-     * directory without any, and so does a reload.
-     */
+    /** Why the server cannot serve now, or {@code null} if it can. */
     String healthProblem() {
-        if (stopping.get()) {
+        return healthProblem(stopping.get(), listener.isActive(), keys.get().size());
+    }
+
+    /**
+     * Why a server in this state cannot serve, or {@code null} if it can. Start-up and reloads refuse a key
+     * directory without keys today; the check stays so that /health does not depend on that remaining true.
+     */
+    static String healthProblem(boolean stopping, boolean listening, int keysLoaded) {
+        if (stopping) {
             return "stopping";
         }
-        return listener.isActive() ? null : "not listening";
+        if (!listening) {
+            return "not listening";
+        }
+        return keysLoaded > 0 ? null : "no keys loaded";
     }
 
     /** The server's own certificate and the CAs client certificates must chain to, as last (re)loaded. */

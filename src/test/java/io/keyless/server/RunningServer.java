@@ -8,6 +8,7 @@ import io.keyless.testing.Samples;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A key server on loopback with a client for it, started and stopped by a test class.
@@ -42,6 +43,17 @@ final class RunningServer implements AutoCloseable {
             return response.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("no response", e);
+        }
+    }
+
+    /** Waits up to 10 s for {@code condition}, failing the test if it never holds. */
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(10);
         }
     }
 

@@ -22,9 +22,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 import static io.keyless.server.RunningServer.await;
+import static io.keyless.server.RunningServer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -160,12 +160,5 @@ class ServerLimitsTest {
         KeylessResponse pong = await(connection.send(KeylessRequest.builder(KeylessOpcode.PING).payload(echo)));
         assertThat(pong.opcode()).isEqualTo(KeylessOpcode.PONG);
         assertThat(Arrays.equals(ByteBufUtil.getBytes(pong.payload()), echo)).isTrue();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(10);
-        }
-        assertThat(condition.getAsBoolean()).isTrue();
     }
 }

@@ -39,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.keyless.server.RunningServer.await;
+import static io.keyless.server.RunningServer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -193,6 +194,43 @@ class ServerMetricsTest {
             assertThatThrownBy(() -> scrape(running, "/health")).as("endpoint closed once stopped")
                     .isInstanceOf(IOException.class);
         }
+    }
+
+    @Test
+    void healthAnswers503StoppingWhileAStopWaitsForARequest() throws Exception {
+        byte[] held = new byte[32];
+        held[0] = FaultInjectingProvider.HOLD;
+        try (RunningServer running = RunningServer.start(Samples.server().metricsAddress(ANY_LOOPBACK_PORT)
+                .cryptoProviders(CryptoProviders.using("faulty", new FaultInjectingProvider())).build());
+             KeylessConnection connection = running.connect()) {
+            CompletableFuture<KeylessResponse> response = connection.send(
+                    KeylessRequest.builder(KeylessOpcode.ECDSA_SIGN_SHA256).ski(Samples.ecKey().ski()).payload(held));
+            Thread stopper = new Thread(running.server::close, "stopper");
+            try {
+                awaitTrue(() -> running.server.getInFlight() == 1);
+                stopper.start();
+                awaitTrue(() -> running.server.healthProblem() != null);
+
+                HttpResponse<String> stopping = scrape(running, "/health");
+                assertThat(stopping.statusCode()).isEqualTo(503);
+                assertThat(stopping.body()).isEqualTo("stopping\n");
+            } finally {
+                FaultInjectingProvider.release(1);
+            }
+            assertThat(answer(response)).as("the held request is still answered").isEqualTo(KeylessOpcode.RESPONSE);
+            stopper.join(30_000);
+            assertThat(stopper.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void healthNamesWhyTheServerCannotServe() {
+        assertThat(KeylessServer.healthProblem(false, true, 3)).isNull();
+        assertThat(KeylessServer.healthProblem(false, true, 0)).isEqualTo("no keys loaded");
+        assertThat(KeylessServer.healthProblem(false, false, 3)).isEqualTo("not listening");
+        assertThat(KeylessServer.healthProblem(true, true, 3)).isEqualTo("stopping");
+        assertThat(KeylessServer.healthProblem(true, false, 0)).as("stopping explains the rest")
+                .isEqualTo("stopping");
     }
 
     @Test
