@@ -156,7 +156,8 @@ public final class KeylessServer implements AutoCloseable, KeylessServerMXBean {
         server.registerMBean();
         server.checkExpiry();
         // Daily from start-up: a certificate replaced in the meantime (and reloaded) is checked as it is then.
-        acceptor.next().scheduleAtFixedRate(server::checkExpiry, 1, 1, TimeUnit.DAYS);
+        long period = config.expiryCheckPeriod().toMillis();
+        acceptor.next().scheduleAtFixedRate(server::checkExpiry, period, period, TimeUnit.MILLISECONDS);
         log.info("listening address={}", describe(server.localAddress()));
         if (server.metricsEndpoint != null) {
             log.info("metrics address={} paths=/metrics,/health", describe(server.metricsEndpoint.localAddress()));

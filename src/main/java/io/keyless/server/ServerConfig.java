@@ -52,6 +52,9 @@ public final class ServerConfig {
     /** How long before a certificate expires the server starts warning about it. */
     public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofDays(30);
 
+    /** How often a running server checks its certificates' expiry again, counted from start-up. */
+    public static final Duration DEFAULT_EXPIRY_CHECK_PERIOD = Duration.ofDays(1);
+
     /** Which TLS implementation to use. */
     public enum TlsImplementation {
         /** BoringSSL through netty-tcnative when it loads, else the JDK's. */
@@ -81,6 +84,7 @@ public final class ServerConfig {
     private final CryptoProviders cryptoProviders;
     private final InetSocketAddress metricsAddress;
     private final Duration expiryWarning;
+    private final Duration expiryCheckPeriod;
 
     private ServerConfig(Builder builder) {
         this.address = builder.address;
@@ -104,6 +108,7 @@ public final class ServerConfig {
         this.cryptoProviders = builder.cryptoProviders;
         this.metricsAddress = builder.metricsAddress;
         this.expiryWarning = Objects.requireNonNull(builder.expiryWarning, "expiryWarning");
+        this.expiryCheckPeriod = Objects.requireNonNull(builder.expiryCheckPeriod, "expiryCheckPeriod");
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, not " + workers);
         }
@@ -124,6 +129,9 @@ public final class ServerConfig {
         }
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must not be negative, not " + idleTimeout);
+        }
+        if (expiryCheckPeriod.isNegative() || expiryCheckPeriod.isZero()) {
+            throw new IllegalArgumentException("expiryCheckPeriod must be positive, not " + expiryCheckPeriod);
         }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative, not " + shutdownGrace);
@@ -235,6 +243,10 @@ public final class ServerConfig {
         return expiryWarning;
     }
 
+    public Duration expiryCheckPeriod() {
+        return expiryCheckPeriod;
+    }
+
     /** Collects the settings of a {@link ServerConfig}; the four files are required. */
     public static final class Builder {
         private InetAddress address;
@@ -258,6 +270,7 @@ public final class ServerConfig {
         private CryptoProviders cryptoProviders;
         private InetSocketAddress metricsAddress;
         private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
+        private Duration expiryCheckPeriod = DEFAULT_EXPIRY_CHECK_PERIOD;
 
         private Builder() {
         }
@@ -368,6 +381,12 @@ public final class ServerConfig {
 
         public Builder expiryWarning(Duration expiryWarning) {
             this.expiryWarning = expiryWarning;
+            return this;
+        }
+
+        /** How often to check expiry again after start-up; daily unless a test wants to see it sooner. */
+        public Builder expiryCheckPeriod(Duration expiryCheckPeriod) {
+            this.expiryCheckPeriod = expiryCheckPeriod;
             return this;
         }
 

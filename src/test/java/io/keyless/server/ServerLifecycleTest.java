@@ -23,8 +23,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static io.keyless.server.RunningServer.await;
+import static io.keyless.server.RunningServer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,6 +61,24 @@ class ServerLifecycleTest {
             assertThat(log.lines()).filteredOn(line -> line.startsWith("INFO")).extracting(line -> line.split(" ")[1])
                     .containsExactly("tls", "keys", "transport", "crypto", "limits", "listening");
             assertThat(log.lines()).contains("INFO listening address=127.0.0.1:" + running.port());
+        }
+    }
+
+    @Test
+    void checksCertificateExpiryAgainEveryPeriodUntilStopped() throws Exception {
+        // Every certificate expires within a century: each check warns about the server's.
+        ServerConfig config = Samples.server().expiryWarning(Duration.ofDays(36_500))
+                .expiryCheckPeriod(Duration.ofMillis(200)).build();
+        Predicate<String> serverWarning = line -> line.startsWith("WARN server certificate subject=");
+        try (LogCapture log = LogCapture.of(KeylessServer.class)) {
+            try (RunningServer running = RunningServer.start(config)) {
+                assertThat(log.lines()).filteredOn(serverWarning).as("at start-up").hasSize(1);
+
+                awaitTrue(() -> log.lines().stream().filter(serverWarning).count() >= 3);
+            }
+            long afterStop = log.lines().stream().filter(serverWarning).count();
+            Thread.sleep(600);
+            assertThat(log.lines()).filteredOn(serverWarning).as("no check once stopped").hasSize((int) afterStop);
         }
     }
 
