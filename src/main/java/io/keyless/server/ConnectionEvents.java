@@ -61,7 +61,10 @@ final class ConnectionEvents extends ChannelInboundHandlerAdapter {
             // A reset or a broken pipe is the peer's doing, and anyone who can reach the port can cause one.
             log.debug("connection peer={} io error reason=\"{}\"", ctx.channel().remoteAddress(), reason(cause));
         } else {
-            log.warn("connection peer={} closed after an unexpected error", ctx.channel().remoteAddress(), cause);
+            // One line at the default level, as every event is; the stack trace is for whoever turns on DEBUG.
+            log.warn("connection peer={} closed after an unexpected error reason=\"{}\"",
+                    ctx.channel().remoteAddress(), reason(cause));
+            log.debug("connection peer={} unexpected error", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
     }
@@ -96,7 +99,7 @@ final class ConnectionEvents extends ChannelInboundHandlerAdapter {
         // A certificate check's message alone ("NotAfter: ...") does not say what failed; its type does.
         String text = message == null ? root.getClass().getSimpleName()
                 : root instanceof SSLException ? message : root.getClass().getSimpleName() + ": " + message;
-        text = text.replace('"', '\'');
+        text = text.replace('"', '\'').replace('\n', ' ').replace('\r', ' ');
         // What a TLS stack says comes partly from the peer; a log line stays a line.
         return text.length() <= MAX_REASON_LENGTH ? text : text.substring(0, MAX_REASON_LENGTH) + "...";
     }

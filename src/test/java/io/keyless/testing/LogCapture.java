@@ -14,10 +14,15 @@ public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final Level previousLevel;
     private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> withThrowable = new ConcurrentLinkedQueue<>();
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent event) {
-            lines.add(event.getLevel() + " " + event.getFormattedMessage());
+            String line = event.getLevel() + " " + event.getFormattedMessage();
+            lines.add(line);
+            if (event.getThrowableProxy() != null) {
+                withThrowable.add(line);
+            }
         }
     };
 
@@ -41,6 +46,11 @@ public final class LogCapture implements AutoCloseable {
     /** Every event so far as {@code LEVEL message}, with arguments filled in. */
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The {@link #lines()} of events that carry an exception, and so print its stack trace. */
+    public List<String> linesWithStackTraces() {
+        return List.copyOf(withThrowable);
     }
 
     @Override
