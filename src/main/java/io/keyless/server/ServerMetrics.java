@@ -14,8 +14,10 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.security.cert.X509Certificate;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What the server counts and measures, in a Prometheus registry of its own: requests by opcode and result, their
@@ -43,6 +45,8 @@ public final class ServerMetrics {
     private final Counter connectionsRefused;
     private final Counter reloads;
     private final Gauge certificateExpiry;
+    // The label sets published last, guarded by this; start-up and reloads replace them.
+    private Set<List<String>> expiryLabels = Set.of();
 
     // Indexed [opcode ordinal, or the last for a request without one][0 for OK, else error ordinal + 1]; filled on
     // first use. Two threads filling one slot at once store the same data point.
@@ -198,18 +202,28 @@ public final class ServerMetrics {
         reloads.labelValues(ok ? "ok" : "failed").inc();
     }
 
-    /** Publishes the expiry of the certificates in use, replacing what was published before. */
-    void certificates(X509Certificate server, List<X509Certificate> clientCas) {
-        certificateExpiry.clear();
-        expiry("server", server);
+    /**
+     * Publishes the expiry of the certificates in use, replacing what was published before. The new series are
+     * set before the old ones go, so that a scrape in between never finds none.
+     */
+    synchronized void certificates(X509Certificate server, List<X509Certificate> clientCas) {
+        Set<List<String>> published = new HashSet<>();
+        published.add(expiry("server", server));
         for (X509Certificate ca : clientCas) {
-            expiry("client_ca", ca);
+            published.add(expiry("client_ca", ca));
         }
+        for (List<String> stale : expiryLabels) {
+            if (!published.contains(stale)) {
+                certificateExpiry.remove(stale.toArray(String[]::new));
+            }
+        }
+        expiryLabels = published;
     }
 
-    private void expiry(String role, X509Certificate certificate) {
-        certificateExpiry.labelValues(role, certificate.getSubjectX500Principal().getName())
-                .set(certificate.getNotAfter().getTime() / 1000.0);
+    private List<String> expiry(String role, X509Certificate certificate) {
+        List<String> labels = List.of(role, certificate.getSubjectX500Principal().getName());
+        certificateExpiry.labelValues(labels.toArray(String[]::new)).set(certificate.getNotAfter().getTime() / 1000.0);
+        return labels;
     }
 
     private static DistributionDataPoint durationPoint(DistributionDataPoint[][] points, Histogram histogram,

@@ -12,6 +12,8 @@ import io.keyless.testing.FaultInjectingProvider;
 import io.keyless.testing.LogCapture;
 import io.keyless.testing.Samples;
 import io.keyless.testing.TestPki;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +46,7 @@ import static io.keyless.server.RunningServer.await;
 import static io.keyless.server.RunningServer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -178,6 +183,24 @@ class ServerMetricsTest {
                     + "subject=\"" + ca.getSubjectX500Principal().getName() + "\"}"))
                     .isEqualTo(ca.getNotAfter().getTime() / 1000.0, within(0.001));
         }
+    }
+
+    @Test
+    void replacesTheExpirySeriesOfCertificatesNoLongerInUse() throws Exception {
+        X509Certificate server = certificate(Samples.SERVER_CERT);
+        X509Certificate renewed = certificate(Samples.SERVER_RSA_CERT);
+        X509Certificate clientCa = certificate(Samples.CLIENT_CA);
+        X509Certificate retiredCa = certificate(Samples.SERVER_CA);
+        ServerMetrics metrics = new ServerMetrics(false);
+
+        metrics.certificates(server, List.of(clientCa, retiredCa));
+        metrics.certificates(renewed, List.of(clientCa));
+
+        assertThat(expiries(metrics)).containsOnly(
+                entry("server " + renewed.getSubjectX500Principal().getName(),
+                        renewed.getNotAfter().getTime() / 1000.0),
+                entry("client_ca " + clientCa.getSubjectX500Principal().getName(),
+                        clientCa.getNotAfter().getTime() / 1000.0));
     }
 
     @Test
@@ -348,6 +371,21 @@ class ServerMetricsTest {
         URI uri = URI.create("http://127.0.0.1:" + address.getPort() + path);
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The published expiry times, keyed by "certificate subject". */
+    private static Map<String, Double> expiries(ServerMetrics metrics) {
+        Map<String, Double> expiries = new HashMap<>();
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            if (snapshot instanceof GaugeSnapshot gauge
+                    && gauge.getMetadata().getName().equals("keyless_certificate_expiry_timestamp_seconds")) {
+                for (GaugeSnapshot.GaugeDataPointSnapshot point : gauge.getDataPoints()) {
+                    expiries.put(point.getLabels().get("certificate") + " " + point.getLabels().get("subject"),
+                            point.getValue());
+                }
+            }
+        }
+        return expiries;
     }
 
     /** Scrapes until the sample {@code series} reads {@code expected}, for at most 10 s. */
