@@ -75,6 +75,8 @@ class ServerMetricsTest {
             assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.RSA_SIGN_SHA256).ski(new byte[20])
                     .payload(new byte[32]))).isEqualTo(KeylessError.KEY_NOT_FOUND);
             assertThat(answer(connection, KeylessRequest.builder((byte) 0x42))).isEqualTo(KeylessError.BAD_OPCODE);
+            assertThat(answer(connection, KeylessRequest.builder(KeylessOpcode.PONG)))
+                    .isEqualTo(KeylessError.UNEXPECTED_OPCODE);
 
             String metrics = scrape(running, "/metrics").body();
 
@@ -85,7 +87,12 @@ class ServerMetricsTest {
                     .isEqualTo(1);
             assertThat(value(metrics, "keyless_requests_total{opcode=\"UNKNOWN\",result=\"BAD_OPCODE\"}"))
                     .isEqualTo(1);
-            // Executed on a worker: only the three signatures. Answered: all six.
+            // A response's opcode is no request: counted with the undecodable ones.
+            assertThat(value(metrics, "keyless_requests_total{opcode=\"UNKNOWN\",result=\"UNEXPECTED_OPCODE\"}"))
+                    .isEqualTo(1);
+            assertThat(value(metrics, "keyless_request_total_duration_per_opcode_count{error=\"UNEXPECTED_OPCODE\","
+                    + "type=\"unknown\"}")).isEqualTo(1);
+            // Executed on a worker: only the three signatures. Answered: all seven.
             assertThat(value(metrics,
                     "keyless_request_exec_duration_per_opcode_count{error=\"OK\",type=\"ecdsa_sign\"}")).isEqualTo(3);
             assertThat(metrics).doesNotContain(
