@@ -3,6 +3,8 @@ package io.keyless.cli;
 import io.keyless.testing.KeylessProcess;
 import io.keyless.testing.KeylessProcess.Result;
 import io.keyless.testing.Samples;
+import io.keyless.testing.TestPki;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +14,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +44,24 @@ class CommandLineIT {
                 .contains("listen: 127.0.0.1:2407")
                 .contains("limits: max-connections 10000, max-pending 1024, max-queued 65536, handshake-timeout 10s, "
                         + "idle-timeout 5m, shutdown-timeout 10s")
+                .endsWith("configuration OK\n");
+    }
+
+    @Test
+    void testModeWarnsOfAServerCertificateThatExpiresSoonAndStillPasses() throws Exception {
+        TestPki pki = TestPki.authority(dir, "servers");
+        Instant now = Instant.now();
+        TestPki.Issued expiring = pki.issue("expiring", now.minus(1, ChronoUnit.DAYS),
+                now.plus(12, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS), KeyPurposeId.id_kp_serverAuth);
+        List<String> flags = replace(replace(KeylessProcess.sampleFlags(2407),
+                "--server-cert", expiring.certificate().toString()), "--server-key", expiring.key().toString());
+
+        Result result = KeylessProcess.run(dir, with(flags, "--test"));
+
+        assertThat(result.status()).as("a warning, not a failure").isZero();
+        assertThat(result.stdout()).containsPattern("expiry warning: server certificate subject=\"CN=expiring\" "
+                        + "expires at \\S+, in 12 days\n")
+                .doesNotContain("expiry: no certificate expires")
                 .endsWith("configuration OK\n");
     }
 
