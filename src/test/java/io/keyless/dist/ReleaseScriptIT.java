@@ -149,6 +149,116 @@ class ReleaseScriptIT {
     }
 
     @Test
+    void refusesAnUntrackedFileThatGitStatusIsConfiguredToHide() throws Exception {
+        Path repo = newRepositoryWithThisPomAndNotes();
+        git(repo, "config", "status.showUntrackedFiles", "no");
+        Files.writeString(repo.resolve("stray.txt"), "left over from a build\n");
+
+        assertRefused(repo, "untracked files", SCRIPT.toString());
+        assertThat(run(repo, SCRIPT.toString()).stderr()).contains("?? stray.txt");
+    }
+
+    @Test
+    void refusesVersionsThatDoNotComeAfterTheLatestReleaseComparingNumbers() throws Exception {
+        Path repo = newRepositoryWithThisPomAndNotes();
+        git(repo, "tag", "--annotate", "--message", "nine", "v1.9.0");
+        git(repo, "tag", "--annotate", "--message", "ten", "v1.10.0");
+        git(repo, "tag", "--annotate", "--message", "a candidate, not a release", "v7.0.0-rc1");
+        String script = SCRIPT.toString();
+
+        // As text, 1.9.5 sorts after 1.10.0; as numbers it comes before.
+        assertRefused(repo, "version 1.9.5 does not come after v1.10.0, the latest release", script, "1.9.5");
+        assertRefused(repo, "tag v1.10.0 exists already", script, "1.10.0");
+        assertRefused(repo, "version '1.010.1' is not X.Y.Z", script, "1.010.1");
+        assertRefused(repo, "next version 1.11.0-SNAPSHOT does not come after 1.11.0", script, "1.11.0",
+                "--next", "1.11.0-SNAPSHOT");
+        assertRefused(repo, "next version 1.10.9-SNAPSHOT does not come after 1.11.0", script, "1.11.0",
+                "--next", "1.10.9-SNAPSHOT");
+        assertRefused(repo, "next version '1.12.0' is not X.Y.Z-SNAPSHOT", script, "1.11.0", "--next", "1.12.0");
+
+        Run dryRun = run(repo, script, "--dry-run", "1.10.1");
+        assertThat(dryRun.status()).as(dryRun.stderr()).isZero();
+        assertThat(dryRun.stdout()).contains("would release 1.10.1 from main").contains("1.10.2-SNAPSHOT");
+    }
+
+    @Test
+    void aPomThatIsNotASnapshotNeedsTheVersionNamed() throws Exception {
+        Path repo = newRepositoryWithThisPomAndNotes();
+        String snapshot = projectVersion(Files.readString(repo.resolve("pom.xml")));
+        String pom = Files.readString(repo.resolve("pom.xml"));
+        Files.writeString(repo.resolve("pom.xml"), pom.replaceFirst(Pattern.quote("<version>" + snapshot + "</version>"),
+                "<version>3.0.0</version>"));
+        git(repo, "commit", "--quiet", "--all", "--message", "Set the version by hand");
+
+        assertRefused(repo, "version 3.0.0 is not a -SNAPSHOT", SCRIPT.toString());
+        assertThat(run(repo, SCRIPT.toString()).stderr()).contains("name the version to")
+                .contains("scripts/release X.Y.Z").contains("X.Y.Z-SNAPSHOT");
+
+        Run release = run(repo, SCRIPT.toString(), "3.0.1");
+        assertThat(release.status()).as(release.stderr()).isZero();
+        assertThat(projectVersion(git(repo, "show", "v3.0.1:pom.xml"))).isEqualTo("3.0.1");
+        assertThat(projectVersion(git(repo, "show", "HEAD:pom.xml"))).isEqualTo("3.0.2-SNAPSHOT");
+    }
+
+    @Test
+    void aFailureHalfWayPrintsTheCommandsThatUndoIt() throws Exception {
+        Path repo = newRepositoryWithThisPomAndNotes();
+        String start = git(repo, "rev-parse", "HEAD");
+        String version = projectVersion(Files.readString(repo.resolve("pom.xml"))).replace("-SNAPSHOT", "");
+        // The release commit and its tag are made; the commit back to development is refused by a hook.
+        Path hook = repo.resolve(".git/hooks/commit-msg");
+        Files.writeString(hook, "#!/bin/sh\n! grep -q '^Back to development' \"$1\" || { echo 'hook: not now' >&2; exit 1; }\n");
+        assertThat(hook.toFile().setExecutable(true)).isTrue();
+
+        Run release = run(repo, SCRIPT.toString());
+
+        assertThat(release.status()).isOne();
+        assertThat(release.stderr()).contains("hook: not now").contains("release: stopped half way");
+        List<String> undo = release.stderr().lines().filter(line -> line.startsWith("  git ")).map(String::strip)
+                .toList();
+        assertThat(undo).containsExactly("git reset --hard " + start, "git tag -d v" + version);
+        assertThat(git(repo, "tag", "--list")).isEqualTo("v" + version);
+
+        for (String command : undo) {
+            Run step = run(repo, command.split(" "));
+            assertThat(step.status()).as(step.stderr()).isZero();
+        }
+
+        assertThat(git(repo, "rev-parse", "HEAD")).isEqualTo(start);
+        assertThat(git(repo, "tag", "--list")).isEmpty();
+        assertThat(git(repo, "status", "--porcelain", "--untracked-files=normal")).isEmpty();
+    }
+
+    @Test
+    void refusalsBeforeAnyChangeDoNotPrintUndoCommands() throws Exception {
+        Path repo = newRepositoryWithThisPomAndNotes();
+
+        Run refused = run(repo, SCRIPT.toString(), "0.0.0", "--next", "0.0.0-SNAPSHOT");
+
+        assertThat(refused.status()).isOne();
+        assertThat(refused.stderr()).doesNotContain("half way").doesNotContain("git reset");
+    }
+
+    @Test
+    void helpPrintsTheWholeHeaderAndNothingElse() throws Exception {
+        List<String> lines = Files.readAllLines(SCRIPT);
+        List<String> header = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.startsWith("#")) {
+                break;
+            }
+            header.add(line.replaceFirst("^# ?", ""));
+        }
+
+        Run help = run(dir, SCRIPT.toString(), "--help");
+
+        assertThat(help.status()).isZero();
+        assertThat(header).hasSizeGreaterThan(5);
+        assertThat(help.stdout().lines().toList()).isEqualTo(header);
+        assertThat(help.stdout()).contains("undo");
+    }
+
+    @Test
     void dryRunPrintsThePlanAndChangesNothing() throws Exception {
         Path repo = newRepositoryWithThisPomAndNotes();
         String head = git(repo, "rev-parse", "HEAD");
