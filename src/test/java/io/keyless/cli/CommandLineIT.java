@@ -4,7 +4,6 @@ import io.keyless.testing.KeylessProcess;
 import io.keyless.testing.KeylessProcess.Result;
 import io.keyless.testing.Samples;
 import io.keyless.testing.TestPki;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,8 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,9 +48,7 @@ class CommandLineIT {
     @Test
     void testModeWarnsOfAServerCertificateThatExpiresSoonAndStillPasses() throws Exception {
         TestPki pki = TestPki.authority(dir, "servers");
-        Instant now = Instant.now();
-        TestPki.Issued expiring = pki.issue("expiring", now.minus(1, ChronoUnit.DAYS),
-                now.plus(12, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS), KeyPurposeId.id_kp_serverAuth);
+        TestPki.Issued expiring = pki.issueServer("expiring", Duration.ofDays(12).plusHours(1));
         List<String> flags = replace(replace(KeylessProcess.sampleFlags(2407),
                 "--server-cert", expiring.certificate().toString()), "--server-key", expiring.key().toString());
 

@@ -14,7 +14,6 @@ import io.keyless.testing.Samples;
 import io.keyless.testing.TestPki;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +31,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -284,11 +281,8 @@ class ServerMetricsTest {
     @Test
     void warnsOfAServerCertificateAboutToExpireAndServesItsReplacementAfterAReload() throws Exception {
         TestPki pki = TestPki.authority(dir, "servers");
-        Instant now = Instant.now();
-        TestPki.Issued expiring = pki.issue("expiring", now.minus(1, ChronoUnit.DAYS),
-                now.plus(10, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS), KeyPurposeId.id_kp_serverAuth);
-        TestPki.Issued renewed = pki.issue("renewed", now.minus(1, ChronoUnit.DAYS), now.plus(365, ChronoUnit.DAYS),
-                KeyPurposeId.id_kp_serverAuth);
+        TestPki.Issued expiring = pki.issueServer("expiring", Duration.ofDays(10).plusHours(1));
+        TestPki.Issued renewed = pki.issueServer("renewed", Duration.ofDays(365));
         Path cert = Files.copy(expiring.certificate(), dir.resolve("server.pem"));
         Path key = Files.copy(expiring.key(), dir.resolve("server.key"));
         // These certificates name no host: the client checks the chain only.

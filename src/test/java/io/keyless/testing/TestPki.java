@@ -23,6 +23,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +70,7 @@ public final class TestPki {
         return caFile;
     }
 
-    /** A client certificate valid for the given period, with the given extended key usages (none: no extension). */
+    /** A certificate valid for the given period, with the given extended key usages (none: no extension). */
     public Issued issue(String name, Instant notBefore, Instant notAfter, KeyPurposeId... usages) {
         try {
             KeyPair keys = newKeyPair();
@@ -91,6 +92,12 @@ public final class TestPki {
     public Issued issueClient(String name) {
         Instant now = Instant.now();
         return issue(name, now.minusSeconds(3600), now.plusSeconds(86400), KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /** A server certificate valid from a day ago until {@code validFor} from now, for TLS server authentication. */
+    public Issued issueServer(String name, Duration validFor) {
+        Instant now = Instant.now();
+        return issue(name, now.minus(Duration.ofDays(1)), now.plus(validFor), KeyPurposeId.id_kp_serverAuth);
     }
 
     private static KeyPair newKeyPair() throws GeneralSecurityException {
