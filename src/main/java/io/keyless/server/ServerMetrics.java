@@ -221,9 +221,9 @@ public final class ServerMetrics {
     }
 
     private List<String> expiry(String role, X509Certificate certificate) {
-        List<String> labels = List.of(role, certificate.getSubjectX500Principal().getName());
-        certificateExpiry.labelValues(labels.toArray(String[]::new)).set(certificate.getNotAfter().getTime() / 1000.0);
-        return labels;
+        String subject = certificate.getSubjectX500Principal().getName();
+        certificateExpiry.labelValues(role, subject).set(certificate.getNotAfter().getTime() / 1000.0);
+        return List.of(role, subject);
     }
 
     private static DistributionDataPoint durationPoint(DistributionDataPoint[][] points, Histogram histogram,

@@ -154,8 +154,7 @@ class ReleaseScriptIT {
         git(repo, "config", "status.showUntrackedFiles", "no");
         Files.writeString(repo.resolve("stray.txt"), "left over from a build\n");
 
-        assertRefused(repo, "untracked files", SCRIPT.toString());
-        assertThat(run(repo, SCRIPT.toString()).stderr()).contains("?? stray.txt");
+        assertThat(assertRefused(repo, "untracked files", SCRIPT.toString()).stderr()).contains("?? stray.txt");
     }
 
     @Test
@@ -190,8 +189,8 @@ class ReleaseScriptIT {
                 "<version>3.0.0</version>"));
         git(repo, "commit", "--quiet", "--all", "--message", "Set the version by hand");
 
-        assertRefused(repo, "version 3.0.0 is not a -SNAPSHOT", SCRIPT.toString());
-        assertThat(run(repo, SCRIPT.toString()).stderr()).contains("name the version to")
+        assertThat(assertRefused(repo, "version 3.0.0 is not a -SNAPSHOT", SCRIPT.toString()).stderr())
+                .contains("name the version to")
                 .contains("scripts/release X.Y.Z").contains("X.Y.Z-SNAPSHOT");
 
         Run release = run(repo, SCRIPT.toString(), "3.0.1");
@@ -274,7 +273,8 @@ class ReleaseScriptIT {
         assertThat(git(repo, "status", "--porcelain")).isEmpty();
     }
 
-    private void assertRefused(Path repo, String reason, String... command) throws Exception {
+    /** Runs {@code command}, checks that it refused for {@code reason} and changed nothing, and returns the run. */
+    private Run assertRefused(Path repo, String reason, String... command) throws Exception {
         String head = git(repo, "rev-parse", "HEAD");
         String tags = git(repo, "tag", "--list");
         String status = git(repo, "status", "--porcelain");
@@ -286,6 +286,7 @@ class ReleaseScriptIT {
         assertThat(git(repo, "rev-parse", "HEAD")).isEqualTo(head);
         assertThat(git(repo, "tag", "--list")).isEqualTo(tags);
         assertThat(git(repo, "status", "--porcelain")).isEqualTo(status);
+        return refused;
     }
 
     private Path cloneOfThisRepository() throws Exception {

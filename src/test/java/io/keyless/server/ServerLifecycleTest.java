@@ -68,7 +68,7 @@ class ServerLifecycleTest {
     void checksCertificateExpiryAgainEveryPeriodUntilStopped() throws Exception {
         // Every certificate expires within a century: each check warns about the server's.
         ServerConfig config = Samples.server().expiryWarning(Duration.ofDays(36_500))
-                .expiryCheckPeriod(Duration.ofMillis(200)).build();
+                .expiryCheckPeriod(Duration.ofMillis(400)).build();
         Predicate<String> serverWarning = line -> line.startsWith("WARN server certificate subject=");
         try (LogCapture log = LogCapture.of(KeylessServer.class)) {
             try (RunningServer running = RunningServer.start(config)) {
@@ -77,7 +77,8 @@ class ServerLifecycleTest {
                 awaitTrue(() -> log.lines().stream().filter(serverWarning).count() >= 3);
             }
             long afterStop = log.lines().stream().filter(serverWarning).count();
-            Thread.sleep(600);
+            // Three periods: a check still scheduled would have run by then.
+            Thread.sleep(1200);
             assertThat(log.lines()).filteredOn(serverWarning).as("no check once stopped").hasSize((int) afterStop);
         }
     }
